@@ -1,0 +1,24 @@
+# Two commands for a fresh clone (Python >= 3.11): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint clean
+
+$(BIN)/oit-checker: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/oit-checker
+	$(BIN)/oit-checker demo
+
+test: $(BIN)/oit-checker
+	$(BIN)/pytest -q
+
+lint: $(BIN)/oit-checker
+	$(BIN)/ruff check oit_checker tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

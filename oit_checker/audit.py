@@ -1,0 +1,194 @@
+"""One audit: config + checklist -> fetch every item URL -> checks -> ``AuditResult``.
+
+This is the library entry point (``run_audit``); the CLI only parses arguments and renders.
+One bad URL never stops the run: every URL ends with findings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import secrets
+import uuid
+from collections.abc import Iterable
+from typing import Protocol
+
+from . import __version__
+from .checklist import Item
+from .checks import Context, Page, run_checks
+from .checks.reachable import fingerprint
+from .config import LoadedConfig, host_is_private
+from .errors import ConfigError
+from .extract import extract
+from .fetch.http import HttpFetcher, HttpOptions
+from .fetch.interface import Fetcher
+from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Status, UrlResult
+from .urls import host_of, normalize_url
+
+
+class Observer(Protocol):
+    """Receives progress; the library never imports a UI."""
+
+    def started(self, total: int) -> None:
+        """``total`` URLs are about to be fetched."""
+
+    def advanced(self, url: str) -> None:
+        """One URL is done."""
+
+
+class _Silent:
+    def started(self, total: int) -> None:
+        pass
+
+    def advanced(self, url: str) -> None:
+        pass
+
+
+def http_options(loaded: LoadedConfig) -> HttpOptions:
+    """The fetcher settings from the config's ``[http]`` table."""
+    http = loaded.config.http
+    return HttpOptions(
+        user_agent=http.user_agent.format(version=__version__),
+        connect_timeout=http.connect_timeout, read_timeout=http.read_timeout,
+        max_concurrency=http.max_concurrency, per_host_concurrency=http.per_host_concurrency,
+        per_host_interval=http.per_host_interval, retries=http.retries, backoff=http.backoff,
+        max_retry_after=http.max_retry_after, max_redirects=http.max_redirects,
+        max_body_bytes=int(http.max_body_mb * 1024 * 1024), verify_tls=http.verify_tls,
+    )
+
+
+def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item]:
+    """The checklist items to audit (all, or those named with ``--item``)."""
+    items = list(loaded.checklist.items)
+    if not codes:
+        return items
+    wanted = [c.strip().upper() for c in codes]
+    unknown = [c for c in wanted if loaded.checklist.item(c) is None]
+    if unknown:
+        raise ConfigError("--item", unknown[0], f"not in checklist {loaded.checklist.id}",
+                          f"use one of: {', '.join(loaded.checklist.codes)}")
+    return [i for i in items if i.code in wanted]
+
+
+def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
+              observer: Observer | None = None, fetcher: Fetcher | None = None) -> AuditResult:
+    """Audit the agency's website against its checklist.
+
+    Example::
+
+        from oit_checker import load_config, run_audit
+        result = run_audit(load_config("config.toml"), items=["O24"])
+        print(result.counts())
+    """
+    return asyncio.run(audit_async(loaded, items=items, observer=observer, fetcher=fetcher))
+
+
+async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
+                      observer: Observer | None = None, fetcher: Fetcher | None = None) -> AuditResult:
+    """See ``run_audit``; for callers that already run an event loop."""
+    selected = select_items(loaded, items)
+    observer = observer or _Silent()
+    started = dt.datetime.now(dt.UTC)
+    agency = loaded.agency
+    options = http_options(loaded)
+    own_fetcher = fetcher is None
+    active: Fetcher = fetcher or HttpFetcher(options)
+    private_ok = host_is_private(host_of(agency.homepage))
+    try:
+        item_urls = {u for item in selected for u in loaded.urls_for(item.code)}
+        probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
+        targets = sorted({agency.homepage, *item_urls, *probes.values()})
+        observer.started(len(targets))
+
+        async def one(url: str) -> tuple[str, Page]:
+            blocked = _blocked_reason(url, private_ok)
+            if blocked:
+                fetched = FetchResult(url=url, final_url=url, error="blocked_address", error_detail=blocked)
+            else:
+                fetched = await active.fetch(url)
+            page = Page(fetched, await _extract(fetched))
+            observer.advanced(url)
+            return url, page
+
+        pages = dict(await asyncio.gather(*(one(u) for u in targets)))
+    finally:
+        if own_fetcher:
+            await active.aclose()
+
+    home = pages[agency.homepage]
+    ctx = Context(
+        homepage=agency.homepage, domains=agency.domains, assessment_year=loaded.checklist.assessment_year,
+        homepage_links=_links_of(home),
+        soft_404_fingerprints={host: fingerprint(p.doc.title, p.doc.text)
+                               for host, url in probes.items()
+                               if (p := pages[url]).fetch.ok and p.doc is not None},
+        max_body_bytes=options.max_body_bytes,
+    )
+    results = tuple(_item_result(item, loaded.urls_for(item.code), pages, ctx) for item in selected)
+    return AuditResult(
+        run_id=started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
+        started_at=started, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
+        checklist_id=loaded.checklist.id, checklist_title=loaded.checklist.title_th,
+        assessment_year=loaded.checklist.assessment_year, agency_name=agency.name,
+        homepage=agency.homepage, items=results, complete=_any_answer(pages.values()),
+    )
+
+
+def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context) -> ItemResult:
+    common = {"code": item.code, "name_th": item.name_th, "name_en": item.name_en, "group": item.group,
+              "confidence": item.confidence.value}
+    if not urls:
+        missing = Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code})
+        return ItemResult(status=Status.FAIL, urls=(), findings=(missing,), **common)
+    url_results = tuple(UrlResult(u, pages[u].fetch, tuple(run_checks(pages[u], item, ctx))) for u in urls)
+    best = min(url_results, key=lambda r: r.status.severity)
+    passing = next((r.url for r in url_results if r.status is Status.PASS), None)
+    return ItemResult(status=best.status, urls=url_results, passing_url=passing, **common)
+
+
+async def _extract(fetched: FetchResult) -> Document | None:
+    """Extract in a worker thread (PDF parsing is blocking); None when there is nothing to read."""
+    if not fetched.ok or not fetched.body:
+        return None
+    try:
+        return await asyncio.to_thread(extract, fetched)
+    except Exception as exc:  # noqa: BLE001 - a broken file must become a finding, not a crash
+        return Document(kind="other", text_source="none", warnings=("extract_failed",),
+                        metadata={"error": f"{type(exc).__name__}: {exc}"[:200]})
+
+
+def _probe_urls(urls: Iterable[str]) -> dict[str, str]:
+    """One random, surely missing path per host, to recognise sites that answer 200 for anything."""
+    out: dict[str, str] = {}
+    for url in sorted(urls):
+        host = host_of(url)
+        if host and host not in out:
+            base = url.split("/", 3)
+            out[host] = f"{base[0]}//{base[2]}/oit-checker-probe-{uuid.uuid4().hex[:12]}"
+    return out
+
+
+def _links_of(page: Page) -> frozenset[str] | None:
+    if page.doc is None:
+        return None
+    return frozenset(normalize_url(link.url) for link in page.doc.links)
+
+
+def _blocked_reason(url: str, private_ok: bool) -> str:
+    """Why this URL must not be fetched (link-local, metadata, private without a private site)."""
+    host = host_of(url)
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return ""
+    if address.is_link_local or address.is_multicast or address.is_unspecified:
+        return f"{host} is a link-local or reserved address"
+    if (address.is_private or address.is_loopback) and not private_ok:
+        return f"{host} is a private address and the main website is public"
+    return ""
+
+
+def _any_answer(pages: Iterable[Page]) -> bool:
+    """False when no server answered at all: the run says nothing about the agency."""
+    return any(p.fetch.status is not None and "cf-mitigated" not in p.fetch.headers for p in pages)

@@ -1,0 +1,226 @@
+"""Checklists as data: one assessment year's OIT items and the rules each must satisfy.
+
+A checklist is a TOML file (format in ``checklists/README.md``). Bundled ones live in the
+repository's ``checklists/`` folder (installed as package data); ``checklist`` in the agency
+config may also be a path to the user's own file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Period(StrEnum):
+    """Which fiscal year an item's content must cover, relative to the assessment year."""
+
+    CURRENT_FISCAL_YEAR = "current_fiscal_year"
+    PREVIOUS_FISCAL_YEAR = "previous_fiscal_year"
+    NONE = "none"
+
+
+class Confidence(StrEnum):
+    """How sure the checklist author is of the item's numbering and rules."""
+
+    CONFIRMED = "confirmed"
+    LIKELY = "likely"
+    UNVERIFIED = "unverified"
+
+
+DETECTORS = ("phone", "fax", "email", "thai_date", "money", "person_name", "url")
+"""Built-in element detectors (implemented in ``oit_checker.checks.content``)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Element(_Strict):
+    """One thing an assessor looks for in an item's content; matched by any of its rules."""
+
+    name: str
+    """Thai name shown in reports, e.g. ``ปัญหาอุปสรรค``."""
+    name_en: str = ""
+    phrases: tuple[str, ...] = ()
+    """Literal phrases, matched after Thai normalisation (digits, spaces, variants)."""
+    patterns: tuple[str, ...] = ()
+    """Regular expressions (Python syntax), matched against the normalised text."""
+    detectors: tuple[str, ...] = ()
+    """Names from ``DETECTORS``."""
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        return value
+
+    @field_validator("detectors")
+    @classmethod
+    def _detectors_known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [d for d in value if d not in DETECTORS]
+        if unknown:
+            raise ValueError(f"unknown detector {unknown[0]!r}; use one of {', '.join(DETECTORS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_rule(self) -> Element:
+        if not (self.phrases or self.patterns or self.detectors):
+            raise ValueError(f"element {self.name!r} needs phrases, patterns or detectors")
+        return self
+
+
+class Item(_Strict):
+    """One OIT requirement (e.g. O24) and its rules."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Za-z0-9.\-]*$")
+    name_th: str
+    name_en: str = ""
+    group: str = ""
+    period: Period = Period.NONE
+    allowed_hosts: tuple[str, ...] = ()
+    """External hosts accepted for this item (subdomains included), e.g. ``facebook.com``."""
+    social: bool = False
+    """A social-network item: its URL is an account page on one of ``allowed_hosts``."""
+    confidence: Confidence = Confidence.UNVERIFIED
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+    elements: tuple[Element, ...] = ()
+
+
+class Checklist(_Strict):
+    """One assessment year's list of items."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    title_th: str
+    title_en: str = ""
+    assessment_year: int = Field(ge=2550, le=2700)
+    """The assessment (fiscal) year, B.E."""
+    partial: bool = False
+    """True when the list is known to be incomplete."""
+    notes: str = ""
+    sources: tuple[str, ...] = ()
+    items: tuple[Item, ...]
+
+    @model_validator(mode="after")
+    def _codes_unique(self) -> Checklist:
+        seen: set[str] = set()
+        for item in self.items:
+            if item.code in seen:
+                raise ValueError(f"item code {item.code} appears twice")
+            seen.add(item.code)
+        return self
+
+    def item(self, code: str) -> Item | None:
+        """The item with this code, or None."""
+        return next((i for i in self.items if i.code == code), None)
+
+    @property
+    def codes(self) -> list[str]:
+        """Item codes in checklist order."""
+        return [i.code for i in self.items]
+
+
+def bundled_dir() -> Path:
+    """Where the bundled checklists live: package data when installed, else the repo folder."""
+    packaged = resources.files("oit_checker") / "checklists"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "checklists"
+
+
+def bundled_ids() -> list[str]:
+    """Ids of the bundled checklists, sorted."""
+    return sorted(p.stem for p in bundled_dir().glob("*.toml"))
+
+
+def load_checklist(ref: str, relative_to: Path | None = None) -> Checklist:
+    """Load a checklist by bundled id (``ita-2567``) or by path to a TOML file.
+
+    Raises ``ConfigError`` naming the file and key on any problem.
+    """
+    path = _resolve(ref, relative_to)
+    data = _read_toml(path)
+    return validate_model(Checklist, data, str(path))
+
+
+def _resolve(ref: str, relative_to: Path | None) -> Path:
+    candidate = Path(ref)
+    if candidate.suffix == ".toml" or "/" in ref or "\\" in ref:
+        if not candidate.is_absolute() and relative_to is not None:
+            candidate = relative_to / candidate
+        if not candidate.is_file():
+            raise ConfigError(str(candidate), "", "checklist file not found",
+                              "give a bundled id (see `oit-checker checklist list`) or an existing path")
+        return candidate
+    bundled = bundled_dir() / f"{ref}.toml"
+    if not bundled.is_file():
+        raise ConfigError(ref, "", "no bundled checklist with this id",
+                          f"choose one of: {', '.join(bundled_ids())}, or give a path to a .toml file")
+    return bundled
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(str(path), "", "file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "", f"not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), "", "not UTF-8 text", "save the file as UTF-8") from exc
+
+
+def validate_model(model: type[M], data: dict[str, Any], file: str) -> M:
+    """Validate ``data`` into ``model``; turn the first pydantic error into a ``ConfigError``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _key_path(err["loc"], data)
+        problem = err["msg"]
+        if err["type"] == "extra_forbidden":
+            problem = "unknown key"
+            hint = "check the spelling; every key is listed in docs/config.md"
+        elif err["type"] == "missing":
+            problem = "required key is missing"
+            hint = ""
+        else:
+            hint = f"got {err.get('input')!r}" if not isinstance(err.get("input"), dict) else ""
+        raise ConfigError(file, key, problem, hint) from exc
+
+
+def _key_path(loc: tuple[int | str, ...], data: Any) -> str:
+    """Render a pydantic location as a TOML-ish key: ``items[3].elements[0].name``.
+
+    Where the list entry has a ``code``, it is named by it: ``items[O24].period``.
+    """
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            label = str(part)
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], dict):
+                label = str(node[part].get("code", part))
+            parts.append(f"[{label}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts)

@@ -1,0 +1,35 @@
+"""The five checks of DESIGN §4, each a pure function ``(Page, Item, Context) -> [Finding]``."""
+
+from __future__ import annotations
+
+from ..checklist import Item
+from ..models import Finding, Status
+from .content import check_content
+from .fresh import check_fresh
+from .interface import CheckFn, Context, Page
+from .location import check_location
+from .public import check_public
+from .reachable import check_reachable
+
+__all__ = ["CheckFn", "Context", "Page", "run_checks", "check_reachable", "check_public",
+           "check_location", "check_fresh", "check_content"]
+
+BLOCKING = (Status.FAIL, Status.UNVERIFIED)
+
+
+def run_checks(page: Page, item: Item, ctx: Context) -> list[Finding]:
+    """Every check in order; content checks run only on a page that opened and is public.
+
+    Location is a property of the URL, so it is reported even when the page did not open.
+    """
+    findings = check_reachable(page, item, ctx)
+    blocked = any(f.status in BLOCKING for f in findings)
+    if page.fetch.error is None:
+        public = check_public(page, item, ctx)
+        findings += public
+        blocked = blocked or any(f.status in BLOCKING for f in public)
+    findings += check_location(page, item, ctx)
+    if not blocked and page.doc is not None:
+        findings += check_fresh(page, item, ctx)
+        findings += check_content(page, item, ctx)
+    return findings

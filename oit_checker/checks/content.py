@@ -1,0 +1,90 @@
+"""Are the item's required elements present? Phrases, regexes and detectors, Thai-normalised."""
+
+from __future__ import annotations
+
+import re
+
+from ..checklist import Element, Item
+from ..models import Check, Finding, Status
+from ..thai import compact, normalize, normalize_phrase_variants
+from .detectors import DETECTOR_FUNCTIONS
+from .interface import Context, Page
+
+SNIPPET = 50
+SCRIPT_SHELL_CHARS = 200
+"""An HTML page with scripts and less visible text than this is probably built by JavaScript."""
+_UNREADABLE = ("no_text_layer", "unsupported_format", "extract_failed")
+
+
+class _Text:
+    """The document text in the forms matching needs, with a map back for snippets."""
+
+    def __init__(self, raw: str) -> None:
+        self.norm = normalize(raw)
+        chars: list[str] = []
+        index: list[int] = []
+        for pos, ch in enumerate(self.norm):
+            if not ch.isspace():
+                chars.append(ch.lower())
+                index.append(pos)
+        self.compact = "".join(chars)
+        self._index = index
+        self.variants = normalize_phrase_variants(self.compact)
+
+    def snippet(self, start: int, end: int) -> str:
+        return " ".join(self.norm[max(0, start - SNIPPET): end + SNIPPET].split())
+
+    def compact_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self._index:
+            return 0, 0
+        return self._index[min(start, len(self._index) - 1)], self._index[min(end, len(self._index)) - 1] + 1
+
+
+def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
+    """See the module docstring."""
+    doc = page.doc
+    if doc is None:
+        return []
+    for warning in _UNREADABLE:
+        if warning in doc.warnings:
+            detail = doc.kind if warning == "unsupported_format" else doc.metadata.get("error", "")
+            return [Finding(Check.CONTENT, Status.UNVERIFIED, warning, {"detail": detail},
+                            {"kind": doc.kind, "text_source": doc.text_source})]
+    if not item.elements:
+        return [Finding(Check.CONTENT, Status.PASS, "no_elements_defined")]
+    text = _Text("\n".join((doc.title, *doc.headings, doc.text)))
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for element in item.elements:
+        snippet = match_element(element, text)
+        if snippet is None:
+            missing.append(element.name)
+        else:
+            found[element.name] = snippet
+    evidence = {"found": found, "missing": missing, "text_source": doc.text_source}
+    if not missing:
+        return [Finding(Check.CONTENT, Status.PASS, "elements_found", {"found": ", ".join(found)}, evidence)]
+    if doc.kind == "html" and doc.scripts and len(text.compact) < SCRIPT_SHELL_CHARS:
+        return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]
+    return [Finding(Check.CONTENT, Status.FAIL, "missing_element", {"missing": ", ".join(missing)}, evidence)]
+
+
+def match_element(element: Element, text: _Text) -> str | None:
+    """The snippet proving the element is present, or None."""
+    for phrase in element.phrases:
+        needle = compact(phrase)
+        for haystack, variant in ((text.compact, needle), (text.variants, normalize_phrase_variants(needle))):
+            pos = haystack.find(variant)
+            if pos >= 0 and haystack is text.compact:
+                return text.snippet(*text.compact_span(pos, pos + len(variant)))
+            if pos >= 0:
+                return f"{phrase} (~)"
+    for pattern in element.patterns:
+        match = re.search(pattern, text.norm)
+        if match:
+            return text.snippet(*match.span())
+    for name in element.detectors:
+        span = DETECTOR_FUNCTIONS[name](text.norm)
+        if span is not None:
+            return text.snippet(*span)
+    return None

@@ -1,0 +1,201 @@
+"""The data that flows through an audit: fetch results, documents, findings, verdicts.
+
+Everything here is a frozen dataclass or an enum so that checks stay pure functions
+over values, and reporters render the same values in every format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """A finding's or verdict's status (DESIGN §3, a contract)."""
+
+    PASS = "pass"
+    WARN = "warn"
+    UNVERIFIED = "unverified"
+    FAIL = "fail"
+
+    @property
+    def severity(self) -> int:
+        """Order used to take the worst: fail > unverified > warn > pass."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.UNVERIFIED: 2, Status.FAIL: 3}
+
+
+def worst(statuses: list[Status] | tuple[Status, ...]) -> Status:
+    """The most severe status of a non-empty sequence (pass for an empty one)."""
+    return max(statuses, key=lambda s: s.severity, default=Status.PASS)
+
+
+class Check(StrEnum):
+    """The five questions asked of every item URL (DESIGN §4), plus the item-level one."""
+
+    ITEM = "item"
+    REACHABLE = "reachable"
+    PUBLIC = "public"
+    LOCATION = "location"
+    FRESH = "fresh"
+    CONTENT = "content"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The answer to one check: a status, a stable reason code and the evidence for it.
+
+    The message is not stored: reporters render it from the catalogue in the user's
+    language (``oit_checker.messages``) using ``reason`` and ``params``.
+    """
+
+    check: Check
+    status: Status
+    reason: str
+    """Stable snake_case code, e.g. ``http_404``; listed in ``oit_checker.messages``."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """Values the message template needs (years found, element names …)."""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    """What proves the finding: snippets, headers, the date's source …"""
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One hop of a redirect chain."""
+
+    url: str
+    status: int
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What a fetcher saw for one URL, whether or not it succeeded.
+
+    A fetch never raises: network problems are recorded in ``error`` as a reason code.
+    """
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    """Response headers of the final response, names lower-cased."""
+    body: bytes = b""
+    redirects: tuple[Redirect, ...] = ()
+    error: str | None = None
+    """Reason code when no usable response was obtained (``timeout``, ``dns_error`` …)."""
+    error_detail: str = ""
+    tls_error: str | None = None
+    """Set when certificate verification failed and the fetch was retried without it."""
+    truncated: bool = False
+    """The body hit the size cap."""
+    attempts: int = 1
+    elapsed: float = 0.0
+    """Seconds for the whole fetch, retries included."""
+    fetched_at: str = ""
+    """ISO timestamp (UTC) of the final attempt."""
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-cased ('' when absent)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def ok(self) -> bool:
+        """A response arrived and it is 2xx."""
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in a document, resolved to an absolute URL."""
+
+    url: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """Text and structure extracted from one fetched resource, whatever its format."""
+
+    kind: str
+    """``html``, ``pdf``, ``docx``, ``xlsx`` or ``other``."""
+    text: str = ""
+    """Visible text, in reading order, whitespace folded within lines."""
+    title: str = ""
+    headings: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    meta_refresh: str | None = None
+    """Absolute target of a ``<meta http-equiv=refresh>``, if any."""
+    password_inputs: int = 0
+    forms: int = 0
+    scripts: int = 0
+    pages: int = 0
+    """Pages of a paged document (PDF); 0 for HTML."""
+    text_source: str = "html"
+    """Where the text came from: ``html``, ``pdftotext``, ``pypdfium2`` …"""
+    metadata: dict[str, str] = field(default_factory=dict)
+    """Format metadata (PDF CreationDate/ModDate, title …)."""
+    encoding: str = ""
+    """The character encoding used to decode an HTML page, and why (e.g. ``cp874 (meta)``)."""
+    warnings: tuple[str, ...] = ()
+    """Reason codes for extraction problems (``no_text_layer``, ``extract_failed`` …)."""
+
+
+@dataclass(frozen=True)
+class UrlResult:
+    """Every finding for one URL of one item."""
+
+    url: str
+    fetch: FetchResult | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def status(self) -> Status:
+        """Worst status among this URL's findings."""
+        return worst([f.status for f in self.findings])
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The verdict for one checklist item."""
+
+    code: str
+    name_th: str
+    name_en: str
+    group: str
+    status: Status
+    urls: tuple[UrlResult, ...]
+    findings: tuple[Finding, ...] = ()
+    """Item-level findings (e.g. ``no_url_given``) that belong to no URL."""
+    passing_url: str | None = None
+    """The URL that satisfied every check, when one did."""
+    confidence: str = "confirmed"
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """One audit run: what the reporters render and the store keeps."""
+
+    run_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    tool_version: str
+    checklist_id: str
+    checklist_title: str
+    assessment_year: int
+    agency_name: str
+    homepage: str
+    items: tuple[ItemResult, ...]
+    complete: bool = True
+    """False when nothing could be fetched at all (every request failed or was blocked)."""
+
+    def counts(self) -> dict[Status, int]:
+        """How many items ended in each status (every status present, maybe 0)."""
+        out = {s: 0 for s in Status}
+        for item in self.items:
+            out[item.status] += 1
+        return out

@@ -1,0 +1,118 @@
+"""The colour console report: items grouped by checklist group, a colour per status."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..messages import reason_fix, reason_message, status_label, ui
+from ..models import AuditResult, Finding, ItemResult, Status
+from .interface import Reporter
+
+COLOURS = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red", Status.UNVERIFIED: "blue"}
+ICONS = {Status.PASS: "✔", Status.WARN: "!", Status.FAIL: "✘", Status.UNVERIFIED: "?"}
+
+
+class ConsoleReporter(Reporter):
+    """See ``Reporter``. ``color=False`` gives plain text (for files and pipes)."""
+
+    def __init__(self, lang: str = "th", color: bool = True, width: int = 110) -> None:
+        super().__init__(lang)
+        self.color = color
+        self.width = width
+
+    def render(self, result: AuditResult) -> str:
+        """See ``Reporter.render``."""
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color,
+                          width=self.width, highlight=False, emoji=False)
+        self.print(result, console)
+        return buffer.getvalue()
+
+    def print(self, result: AuditResult, console: Console) -> None:
+        """Write the report to a rich console (the CLI's own, so colours follow the terminal)."""
+        lang = self.lang
+        header = Text.assemble(
+            (ui("title", lang, agency=result.agency_name), "bold"), "\n",
+            ui("checklist", lang, checklist=result.checklist_id, year=result.assessment_year), "\n",
+            (result.homepage, "dim"), "  ", (result.finished_at.strftime("%Y-%m-%d %H:%M UTC"), "dim"))
+        console.print(Panel(header, expand=False))
+        for group, items in _grouped(result.items):
+            console.print(self._table(group, items))
+        console.print(self.summary_text(result))
+        for hint in self._hints(result):
+            console.print(Text("• " + hint, style="dim"))
+
+    def summary_text(self, result: AuditResult) -> Text:
+        """The one-line summary, coloured per status."""
+        counts = result.counts()
+        line = Text(ui("summary", self.lang, total=len(result.items),
+                       **{s.value: counts[s] for s in Status}), style="bold")
+        for status in Status:
+            line.highlight_words([status_label(status, self.lang)], style=COLOURS[status])
+        return line
+
+    def _table(self, group: str, items: list[ItemResult]) -> Table:
+        table = Table(title=group or None, title_justify="left", title_style="bold", show_header=False,
+                      show_lines=True, expand=True, pad_edge=False)
+        table.add_column(width=12, no_wrap=True)
+        table.add_column(width=5, no_wrap=True)
+        table.add_column(ratio=1)
+        for item in items:
+            table.add_row(self._badge(item.status), Text(item.code, style="bold"), self._details(item))
+        return table
+
+    def _badge(self, status: Status) -> Text:
+        return Text(f"{ICONS[status]} {status_label(status, self.lang)}", style=f"bold {COLOURS[status]}")
+
+    def _details(self, item: ItemResult) -> Group:
+        lang = self.lang
+        name = item.name_en if lang == "en" and item.name_en else item.name_th
+        mark = f" {ui('confidence_mark', lang)}" if item.confidence == "unverified" else ""
+        lines: list[Text] = [Text(name + mark, style="bold")]
+        findings = list(item.findings)
+        for url in item.urls:
+            lines.append(Text(url.url, style="dim"))
+            findings = [*findings, *url.findings]
+        shown = [f for f in findings if f.status is not Status.PASS] if item.status is not Status.PASS else []
+        for finding in shown:
+            lines.extend(self._finding_lines(finding))
+        if item.status is Status.PASS:
+            ok = [f for f in findings if f.check.value in ("fresh", "content")]
+            for finding in ok:
+                lines.append(Text(f"  {ICONS[Status.PASS]} {reason_message(finding.reason, finding.params, lang)}",
+                                  style=COLOURS[Status.PASS]))
+        return Group(*lines)
+
+    def _finding_lines(self, finding: Finding) -> list[Text]:
+        lang = self.lang
+        colour = COLOURS[finding.status]
+        out = [Text.assemble((f"  {ICONS[finding.status]} ", colour),
+                             (reason_message(finding.reason, finding.params, lang), colour),
+                             (f"  [{finding.reason}]", "dim"))]
+        fix = reason_fix(finding.reason, finding.params, lang)
+        if fix:
+            out.append(Text.assemble(("    → " + ui("fix", lang) + ": ", "bold"), fix))
+        return out
+
+    def _hints(self, result: AuditResult) -> list[str]:
+        counts = result.counts()
+        hints = []
+        if not result.complete:
+            hints.append(ui("hint_incomplete", self.lang))
+        if counts[Status.UNVERIFIED]:
+            hints.append(ui("hint_unverified", self.lang))
+        if any(i.confidence == "unverified" for i in result.items):
+            hints.append(ui("hint_confidence", self.lang))
+        return hints
+
+
+def _grouped(items: tuple[ItemResult, ...]) -> list[tuple[str, list[ItemResult]]]:
+    groups: dict[str, list[ItemResult]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    return list(groups.items())
