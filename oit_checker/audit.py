@@ -132,6 +132,7 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
         checklist_id=loaded.checklist.id, checklist_title=loaded.checklist.title_th,
         assessment_year=loaded.checklist.assessment_year, agency_name=agency.name,
         homepage=agency.homepage, items=results, complete=_any_answer(pages.values()),
+        homepage_problem=_problem(home),
     )
 
 
@@ -187,6 +188,15 @@ def _blocked_reason(url: str, private_ok: bool) -> str:
     if (address.is_private or address.is_loopback) and not private_ok:
         return f"{host} is a private address and the main website is public"
     return ""
+
+
+def _problem(page: Page) -> str | None:
+    """The reason code of a page that could not be read, else None."""
+    if page.fetch.error:
+        return page.fetch.error
+    if not page.fetch.ok:
+        return f"http_{page.fetch.status}"
+    return None
 
 
 def _any_answer(pages: Iterable[Page]) -> bool:

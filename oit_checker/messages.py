@@ -175,6 +175,7 @@ UI: dict[str, dict[str, str]] = {
         "progress": "กำลังตรวจ",
         "hint_unverified": "ข้อที่ 'ตรวจไม่ได้' ไม่ได้แปลว่าไม่ผ่าน: ควรเปิดดูด้วยตนเองหรือตรวจซ้ำภายหลัง",
         "hint_incomplete": "การตรวจครั้งนี้ไม่สมบูรณ์: เชื่อมต่อเว็บไซต์ไม่ได้เลย ตรวจสอบอินเทอร์เน็ตของเครื่องนี้",
+        "hint_homepage": "เปิดหน้าแรก {url} ไม่ได้ ({problem}) จึงยังตรวจลิงก์จากเว็บไซต์หลักไม่ได้",
         "hint_confidence": "ข้อที่มีเครื่องหมาย ? มาจากรายการตรวจที่ยังยืนยันเลขข้อไม่ได้",
         "confidence_mark": "?",
         "demo_serving": "เว็บไซต์สาธิตเปิดที่ {url}",
@@ -190,6 +191,7 @@ UI: dict[str, dict[str, str]] = {
         "progress": "Checking",
         "hint_unverified": "'unverified' is not 'fail': open those URLs by hand or check again later",
         "hint_incomplete": "This run is incomplete: no site could be reached. Check this machine's internet connection",
+        "hint_homepage": "The homepage {url} could not be read ({problem}), so links from the main website are unknown",
         "hint_confidence": "Items marked ? come from a checklist whose numbering is not confirmed",
         "confidence_mark": "?",
         "demo_serving": "Demo site served at {url}",
@@ -230,3 +232,25 @@ def ui(key: str, lang: str, **params: Any) -> str:
 def status_label(status: Status, lang: str) -> str:
     """The status word in ``lang``."""
     return STATUS_LABELS["en" if lang == "en" else "th"][status]
+
+
+def reasons_markdown() -> str:
+    """The reason-code table of ``docs/reasons.md`` (a test keeps the file equal to this)."""
+    lines = [
+        "# Reason codes",
+        "",
+        "Every finding carries one of these stable codes. Scripts and tests rely on the codes;",
+        "the wording may change. Generated from `oit_checker/messages.py` "
+        "(`python -m oit_checker.messages > docs/reasons.md`).",
+        "",
+        "| code | check | usual status | meaning | suggested fix (Thai) |",
+        "|---|---|---|---|---|",
+    ]
+    for code, reason in REASONS.items():
+        fix = reason.fix_th.replace("|", "\\|") or "—"
+        lines.append(f"| `{code}` | {reason.check.value} | {reason.status.value} | {reason.en} | {fix} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(reasons_markdown(), end="")

@@ -192,6 +192,8 @@ class AuditResult:
     items: tuple[ItemResult, ...]
     complete: bool = True
     """False when nothing could be fetched at all (every request failed or was blocked)."""
+    homepage_problem: str | None = None
+    """Reason code when the homepage itself could not be read (links from it are then unknown)."""
 
     def counts(self) -> dict[Status, int]:
         """How many items ended in each status (every status present, maybe 0)."""

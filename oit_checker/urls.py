@@ -36,12 +36,12 @@ def host_matches(host: str, domains: tuple[str, ...] | list[str]) -> bool:
 
 
 def same_page(a: str, b: str) -> bool:
-    """True when two URLs name the same page (ignoring a trailing slash and ``index.*``)."""
+    """True when two URLs name the same page (ignoring ``www.``, a trailing slash and ``index.*``)."""
     return _page_key(a) == _page_key(b)
 
 
 def _page_key(url: str) -> str:
-    norm = normalize_url(url)
+    norm = normalize_url(url).replace("://www.", "://", 1)
     for index in ("index.html", "index.htm", "index.php", "default.aspx", "index.asp"):
         if norm.endswith("/" + index):
             norm = norm[: -len(index)]

@@ -60,11 +60,10 @@ async def build(sources: list[Path], out_dir: Path = OUTPUT) -> list[Path]:
 
 def text_layer(pdf: Path) -> str:
     """The PDF's text as ``pdftotext -raw`` reads it ('' when poppler-utils is missing)."""
-    if not shutil.which("pdftotext"):
+    exe = shutil.which("pdftotext")
+    if not exe:
         return ""
-    done = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-    )
+    done = subprocess.run([exe, "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)  # noqa: S603
     return done.stdout.decode("utf-8")
 
 

@@ -1,18 +1,13 @@
-"""A small local web server for the demo department site (and for tests).
+"""A small local web server for the demo department site (and for tests). Stdlib only, quiet.
 
-``start_site_server(root)`` serves the static files under ``root`` on 127.0.0.1 in a daemon
-thread and returns a :class:`SiteServer` (``.base_url``, ``.port``, ``.close()``, a context
-manager). Stdlib only; no request logging.
-
-What it does beyond ``python -m http.server``:
-
-* a listen backlog of 512 (http.server's 5 drops SYNs under a concurrent crawler);
-* ``Content-Type: text/html; charset=utf-8`` for ``.html``; ``application/pdf`` for ``.pdf``;
-* files whose name contains ``tis620`` are kept in UTF-8 on disk (readable, greppable) but
-  served as TIS-620 bytes with a bare ``Content-Type: text/html`` (no charset parameter), as
-  legacy Thai government sites do; the page itself carries ``<meta charset="tis-620">``;
-* a Thai 404 page with a real 404 status, and no escape from ``root`` (path traversal);
-* ``ROUTES``: dynamic paths for the demo's bad cases (a Cloudflare-style bot wall).
+``start_site_server(root)`` serves the files under ``root`` on 127.0.0.1 in a daemon thread and
+returns a :class:`SiteServer` (``.base_url``, ``.port``, ``.close()``; a context manager).
+Beyond ``python -m http.server``: a listen backlog of 512 (http.server's 5 drops SYNs under a
+concurrent crawler); ``text/html; charset=utf-8`` for HTML; a Thai 404 page with a real 404;
+no escape from ``root``; ``ROUTES`` for the demo's bad cases (a Cloudflare-style bot wall); and
+files named ``*tis620*``, kept in UTF-8 on disk so they stay readable, are sent as TIS-620 bytes
+with a bare ``Content-Type: text/html`` (no charset), as legacy Thai government sites do; the
+page itself declares ``<meta charset="tis-620">``.
 """
 
 from __future__ import annotations
@@ -24,7 +19,6 @@ import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 """The bundled demo department site."""
@@ -38,28 +32,20 @@ NOT_FOUND_HTML = """<!DOCTYPE html>
 <p>ขออภัย ไม่พบหน้าที่ท่านต้องการ หน้านี้อาจถูกย้ายหรือลบออกจากระบบแล้ว</p>
 <p><a href="/">กลับสู่หน้าแรก</a></p></body></html>
 """.encode()
+NOT_FOUND: Reply = (404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND_HTML)
 
 BOT_WALL_HTML = b"""<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
-<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
-<meta name="robots" content="noindex,nofollow"></head>
-<body><div class="main-wrapper" role="main"><div class="main-content">
+<meta name="robots" content="noindex,nofollow"></head><body><div class="main-wrapper" role="main">
 <h1 class="zone-name-title h1">Just a moment...</h1>
-<h2 class="h2" id="challenge-body-text">Checking if the site connection is secure</h2>
 <noscript><div class="h2">Enable JavaScript and cookies to continue</div></noscript>
-</div></div><div class="footer">Performance &amp; security by Cloudflare</div></body></html>
+</div><div class="footer">Performance &amp; security by Cloudflare</div></body></html>
 """
 
 
 def bot_wall(path: str) -> Reply:
     """A Cloudflare managed challenge: 403 + ``cf-mitigated: challenge`` (a WAF, not a login)."""
-    headers = {
-        "Content-Type": "text/html; charset=UTF-8",
-        "cf-mitigated": "challenge",
-        "Server": "cloudflare",
-        "CF-RAY": "8a1f0c2d3e4b5a69-BKK",
-        "Cache-Control": "private, max-age=0, no-store, no-cache, must-revalidate",
-    }
-    return 403, headers, BOT_WALL_HTML
+    headers = {"Content-Type": "text/html; charset=UTF-8", "cf-mitigated": "challenge"}
+    return 403, {**headers, "Server": "cloudflare", "CF-RAY": "8a1f0c2d3e4b5a69-BKK"}, BOT_WALL_HTML
 
 
 ROUTES: dict[str, Callable[[str], Reply]] = {
@@ -71,11 +57,8 @@ def content_type(path: Path) -> str:
     """The Content-Type for a static file (see the module docstring for the TIS-620 rule)."""
     if "tis620" in path.name:
         return "text/html"
-    guessed = {".html": "text/html", ".htm": "text/html"}.get(path.suffix.lower())
-    guessed = guessed or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if guessed.startswith("text/") or guessed in ("application/javascript", "application/json"):
-        return f"{guessed}; charset=utf-8"
-    return guessed
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 30  # a half-open client cannot hold a thread for ever
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # quiet
 
     def do_GET(self) -> None:
@@ -102,26 +85,25 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             target = (root / path.lstrip("/")).resolve()
         except (OSError, ValueError):  # e.g. an embedded NUL byte
-            return self._not_found()
+            return NOT_FOUND
         if not target.is_relative_to(root):  # "..", symlinks or absolute paths out of the site
-            return self._not_found()
+            return NOT_FOUND
         if target.is_dir():
             if not path.endswith("/"):
                 return 301, {"Location": urllib.parse.quote(path) + "/"}, b""
             target = target / "index.html"
         if not target.is_file():
-            return self._not_found()
+            return NOT_FOUND
         body = target.read_bytes()
         if "tis620" in target.name:
             body = body.decode("utf-8").encode("tis-620")  # strict: the page must be pure TIS-620
         return 200, {"Content-Type": content_type(target)}, body
 
-    @staticmethod
-    def _not_found() -> Reply:
-        return 404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND_HTML
-
     def _respond(self, status: int, headers: dict[str, str], body: bytes, head: bool = False) -> None:
-        self.send_response(status)
+        headers = dict(headers)
+        self.send_response_only(status)
+        self.send_header("Server", headers.pop("Server", self.version_string()))
+        self.send_header("Date", self.date_time_string())
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
@@ -139,16 +121,20 @@ class SiteServer(ThreadingHTTPServer):
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = Path(root).resolve()
         super().__init__((host, port), _Handler)
-        self._thread = threading.Thread(target=self.serve_forever, name="oit-demo-site", daemon=True)
+        self._host: str = self.socket.getsockname()[0]
+        self._port: int = self.socket.getsockname()[1]
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, name="oit-demo-site", daemon=True
+        )
         self._closed = False
 
     @property
     def port(self) -> int:
-        return int(self.server_address[1])
+        return self._port
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.server_address[0]}:{self.port}"
+        return f"http://{self._host}:{self._port}"
 
     def close(self) -> None:
         """Stop serving and release the socket (safe to call twice)."""
@@ -163,9 +149,7 @@ class SiteServer(ThreadingHTTPServer):
     def __enter__(self) -> SiteServer:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def handle_error(self, request: object, client_address: object) -> None:

@@ -104,6 +104,8 @@ class ConsoleReporter(Reporter):
         hints = []
         if not result.complete:
             hints.append(ui("hint_incomplete", self.lang))
+        if result.homepage_problem:
+            hints.append(ui("hint_homepage", self.lang, url=result.homepage, problem=result.homepage_problem))
         if counts[Status.UNVERIFIED]:
             hints.append(ui("hint_unverified", self.lang))
         if any(i.confidence == "unverified" for i in result.items):

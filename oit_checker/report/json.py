@@ -37,7 +37,8 @@ class JsonReporter(Reporter):
                 "complete": result.complete,
                 "lang": self.lang,
             },
-            "agency": {"name": result.agency_name, "homepage": result.homepage},
+            "agency": {"name": result.agency_name, "homepage": result.homepage,
+                       "homepage_problem": result.homepage_problem},
             "summary": {"total": len(result.items), **{s.value: n for s, n in counts.items()}},
             "items": [self._item(i) for i in result.items],
         }

@@ -1,0 +1,48 @@
+"""Docs cannot drift: every config key and reason code is documented, every code has both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from oit_checker.config import Agency, AuditSettings, HttpSettings, ItemUrls
+from oit_checker.messages import REASONS, UI, reasons_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("model", [Agency, AuditSettings, HttpSettings, ItemUrls])
+def test_every_config_key_is_documented(model: type[BaseModel]) -> None:
+    doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    missing = [name for name in model.model_fields if f"| `{name}` |" not in doc]
+    assert missing == []
+
+
+def test_reason_table_is_generated_from_the_catalogue() -> None:
+    assert (ROOT / "docs" / "reasons.md").read_text(encoding="utf-8") == reasons_markdown()
+
+
+def test_every_reason_the_code_emits_is_in_the_catalogue() -> None:
+    emitted: set[str] = set()
+    for path in (ROOT / "oit_checker").rglob("*.py"):
+        emitted |= set(re.findall(r'Status\.[A-Z]+, "([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    emitted |= {"timeout", "dns_error", "connect_error", "rate_limited", "blocked_address", "redirect_loop",
+                "too_many_redirects"}  # passed through from FetchResult.error
+    assert len(emitted) > 20
+    assert sorted(emitted - set(REASONS)) == []
+
+
+@pytest.mark.parametrize("code", sorted(REASONS))
+def test_every_reason_has_thai_and_english(code: str) -> None:
+    reason = REASONS[code]
+    assert reason.th and reason.en
+    assert re.search(r"[\u0e00-\u0e7f]", reason.th), "Thai message must be Thai"
+    if reason.status.value != "pass":
+        assert reason.fix_th and reason.fix_en, "every problem needs a suggested fix"
+
+
+def test_ui_strings_exist_in_both_languages() -> None:
+    assert set(UI["th"]) == set(UI["en"])
