@@ -59,8 +59,9 @@ def http_options(loaded: LoadedConfig) -> HttpOptions:
 
 
 def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item]:
-    """The checklist items to audit (all, or those named with ``--item``)."""
+    """The checklist items to audit: those named with ``--item``, else ``[audit] select``, else all."""
     items = list(loaded.checklist.items)
+    codes = list(codes or ()) or list(loaded.config.audit.select)
     if not codes:
         return items
     wanted = [c.strip().upper() for c in codes]

@@ -55,6 +55,8 @@ class AuditSettings(_Strict):
 
     checklist: str = "ita-2567"
     """A bundled checklist id, or a path (relative to the config file) to a checklist TOML."""
+    select: tuple[str, ...] = ()
+    """Audit only these item codes (e.g. the ones a division answers for); default: every item."""
     lang: str = Field(default="th", pattern="^(th|en)$")
     fail_on: str = Field(default="fail", pattern="^(warn|fail)$")
     """``warn`` makes warnings fail the run (exit 1) too."""
@@ -147,9 +149,11 @@ def parse_config(data: dict[str, Any], name: str, base_dir: Path) -> LoadedConfi
     """Validate parsed TOML; item codes must exist in the checklist."""
     config = validate_model(Config, data, name)
     checklist = load_checklist(config.audit.checklist, relative_to=base_dir)
-    for code in config.items:
+    keys = [(f"items.{code}", code) for code in config.items]
+    keys += [(f"audit.select[{i}]", code) for i, code in enumerate(config.audit.select)]
+    for key, code in keys:
         if checklist.item(code) is None:
-            raise ConfigError(name, f"items.{code}", f"item {code} is not in checklist {checklist.id}",
+            raise ConfigError(name, key, f"item {code} is not in checklist {checklist.id}",
                               f"use one of: {', '.join(checklist.codes)}")
     return LoadedConfig(config, checklist, name)
 

@@ -1,0 +1,68 @@
+"""Shared fixtures: the local fixture web servers (HTTP and self-signed HTTPS) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the package, when not installed
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "integration"))
+
+from fixture_server import FixtureServer, generate_thai_pdf, self_signed_context  # noqa: E402
+
+DEMO_PDF = ROOT / "oit_checker" / "demo" / "site" / "ita" / "docs" / "o24-procurement-report-2566.pdf"
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx honours proxy variables; the tests only ever talk to 127.0.0.1."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def thai_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A real Thai PDF with a text layer: the demo's, or one rendered now by Chromium."""
+    if DEMO_PDF.is_file():
+        return DEMO_PDF.read_bytes()
+    return generate_thai_pdf(tmp_path_factory.mktemp("pdf") / "report.pdf")
+
+
+@pytest.fixture(scope="session")
+def fixture_server(thai_pdf: bytes) -> Iterator[FixtureServer]:
+    """The fixture HTTP server (see ``tests/integration/fixture_server.py`` for its routes)."""
+    server = FixtureServer(thai_pdf)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def base_url(fixture_server: FixtureServer) -> str:
+    """Base URL of the fixture server, with its per-route counters reset for this test."""
+    fixture_server.reset()
+    return fixture_server.base_url
+
+
+@pytest.fixture(scope="session")
+def tls_server(thai_pdf: bytes, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
+    """The same routes over HTTPS with a self-signed certificate made for this run."""
+    server = FixtureServer(thai_pdf, tls=self_signed_context(tmp_path_factory.mktemp("tls")))
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def tls_base_url(tls_server: FixtureServer) -> str:
+    """``https://127.0.0.1:PORT`` of the self-signed server, counters reset."""
+    tls_server.reset()
+    return tls_server.base_url
