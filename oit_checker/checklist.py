@@ -48,7 +48,7 @@ class _Strict(BaseModel):
 class Element(_Strict):
     """One thing an assessor looks for in an item's content; matched by any of its rules."""
 
-    name: str
+    name: str = Field(min_length=1)
     """Thai name shown in reports, e.g. ``ปัญหาอุปสรรค``."""
     name_en: str = ""
     phrases: tuple[str, ...] = ()
@@ -58,14 +58,23 @@ class Element(_Strict):
     detectors: tuple[str, ...] = ()
     """Names from ``DETECTORS``."""
 
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not phrase.strip() for phrase in value):
+            raise ValueError("an empty phrase would match every page")
+        return value
+
     @field_validator("patterns")
     @classmethod
     def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in value:
             try:
-                re.compile(pattern)
+                compiled = re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+            if compiled.fullmatch(""):
+                raise ValueError(f"pattern {pattern!r} matches empty text, so it would match every page")
         return value
 
     @field_validator("detectors")
@@ -87,7 +96,7 @@ class Item(_Strict):
     """One OIT requirement (e.g. O24) and its rules."""
 
     code: str = Field(pattern=r"^[A-Z][A-Za-z0-9.\-]*$")
-    name_th: str
+    name_th: str = Field(min_length=1)
     name_en: str = ""
     group: str = ""
     period: Period = Period.NONE
@@ -100,12 +109,26 @@ class Item(_Strict):
     notes: str = ""
     elements: tuple[Element, ...] = ()
 
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _bare_hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for host in value:
+            if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", host):
+                raise ValueError(f"{host!r} is not a bare lower-case host name (no scheme, path or port)")
+        return value
+
+    @model_validator(mode="after")
+    def _social_has_hosts(self) -> Item:
+        if self.social and not self.allowed_hosts:
+            raise ValueError("a social item needs allowed_hosts (e.g. facebook.com)")
+        return self
+
 
 class Checklist(_Strict):
     """One assessment year's list of items."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    title_th: str
+    title_th: str = Field(min_length=1)
     title_en: str = ""
     assessment_year: int = Field(ge=2550, le=2700)
     """The assessment (fiscal) year, B.E."""
@@ -113,15 +136,16 @@ class Checklist(_Strict):
     """True when the list is known to be incomplete."""
     notes: str = ""
     sources: tuple[str, ...] = ()
-    items: tuple[Item, ...]
+    items: tuple[Item, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _codes_unique(self) -> Checklist:
         seen: set[str] = set()
         for item in self.items:
-            if item.code in seen:
+            key = re.sub(r"(?<=[A-Za-z])0+(?=\d)", "", item.code)  # O01 and O1 are the same item
+            if key in seen:
                 raise ValueError(f"item code {item.code} appears twice")
-            seen.add(item.code)
+            seen.add(key)
         return self
 
     def item(self, code: str) -> Item | None:
@@ -154,7 +178,7 @@ def load_checklist(ref: str, relative_to: Path | None = None) -> Checklist:
     """
     path = _resolve(ref, relative_to)
     data = _read_toml(path)
-    return validate_model(Checklist, data, str(path))
+    return validate_model(Checklist, data, str(path), docs="checklists/README.md")
 
 
 def _resolve(ref: str, relative_to: Path | None) -> Path:
@@ -185,22 +209,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "", "not UTF-8 text", "save the file as UTF-8") from exc
 
 
-def validate_model(model: type[M], data: dict[str, Any], file: str) -> M:
-    """Validate ``data`` into ``model``; turn the first pydantic error into a ``ConfigError``."""
+def validate_model(model: type[M], data: dict[str, Any], file: str, docs: str = "docs/config.md") -> M:
+    """Validate ``data`` into ``model``; turn the first pydantic error into a ``ConfigError``.
+
+    ``docs`` names the page that lists the allowed keys (for the hint).
+    """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         key = _key_path(err["loc"], data)
-        problem = err["msg"]
+        problem = str(err["msg"]).removeprefix("Value error, ")
+        value = err.get("input")
         if err["type"] == "extra_forbidden":
             problem = "unknown key"
-            hint = "check the spelling; every key is listed in docs/config.md"
+            hint = f"check the spelling; every key is listed in {docs}"
         elif err["type"] == "missing":
             problem = "required key is missing"
-            hint = ""
+            hint = f"see {docs}"
+        elif isinstance(value, (str, int, float, bool)):
+            hint = f"got {str(value)[:80]!r}"
         else:
-            hint = f"got {err.get('input')!r}" if not isinstance(err.get("input"), dict) else ""
+            hint = ""
         raise ConfigError(file, key, problem, hint) from exc
 
 

@@ -173,7 +173,7 @@ class ItemResult:
     """Item-level findings (e.g. ``no_url_given``) that belong to no URL."""
     passing_url: str | None = None
     """The URL that satisfied every check, when one did."""
-    confidence: str = "confirmed"
+    confidence: str = "unverified"
 
 
 @dataclass(frozen=True)

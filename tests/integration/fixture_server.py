@@ -32,6 +32,7 @@ Routes (``?name=value`` parameters in brackets):
 ``/report-2564``       page saying only ปีงบประมาณ พ.ศ. 2564
 ``/report-undated``    page with no date at all
 ``/cookie-gate``       without a cookie: 302 to itself setting one; with it: 200 page
+``/redirect``          302 to [to], verbatim (any Location an agency CMS might send)
 =====================  =====================================================================
 """
 
@@ -229,6 +230,10 @@ def _cookie_gate(h: _Handler, path: str, q: dict[str, str], n: int) -> Reply:
     return _redirect("/cookie-gate", **{"Set-Cookie": "gate=passed; Path=/"})
 
 
+def _redirect_to(h: _Handler, path: str, q: dict[str, str], n: int) -> Reply:
+    return _redirect(q.get("to", "/ok"))
+
+
 def _big(h: _Handler, path: str, q: dict[str, str], n: int) -> Reply:
     size = int(q.get("size", BIG_BYTES))
     head = b"<!DOCTYPE html><html><head><title>big</title></head><body><p>"
@@ -269,6 +274,7 @@ _ROUTES: dict[str, Route] = {
     "/big": _big,
     "/report.pdf": _pdf,
     "/cookie-gate": _cookie_gate,
+    "/redirect": _redirect_to,
     **{path: _static(200, {"Content-Type": HTML}, page.encode()) for path, page in REPORTS.items()},
 }
 _PREFIX_ROUTES: dict[str, Route] = {

@@ -106,6 +106,12 @@ async def test_more_redirects_than_allowed(base_url: str, fixture_server: Fixtur
     assert not result.ok
 
 
+async def test_redirect_to_mailto_is_blocked_not_raised(base_url: str) -> None:
+    """A real server sending ``Location: mailto:…``: the fetch must return, not raise."""
+    result = await fetch(base_url + "/redirect?to=mailto:saraban@example.go.th")
+    assert result.error == "blocked_address"
+
+
 async def test_stalled_server_times_out_after_retries(base_url: str, fixture_server: FixtureServer) -> None:
     started = time.monotonic()
     result = await fetch(base_url + "/stall")

@@ -92,7 +92,16 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
      "items[O24].elements[0].detectors"),
     (CHECKLIST.replace('code = "O24"', 'code = "O1"'), ""),
     (CHECKLIST.replace("assessment_year = 2567", "assessment_year = 2024"), "assessment_year"),
-], ids=["bad-period", "bad-regex", "unknown-detector", "duplicate-code", "ce-year"])
+    (CHECKLIST.replace('phrases = ["ปัญหาอุปสรรค", "ปัญหาและอุปสรรค"]', 'phrases = [" "]'),
+     "items[O24].elements[0].phrases"),
+    (CHECKLIST.replace('phrases = ["ปัญหาอุปสรรค", "ปัญหาและอุปสรรค"]', 'patterns = [".*"]'),
+     "items[O24].elements[0].patterns"),
+    (CHECKLIST.replace('period = "none"', 'period = "none"\nallowed_hosts = ["https://facebook.com/"]'),
+     "items[O1].allowed_hosts"),
+    (CHECKLIST.replace('period = "none"', 'period = "none"\nsocial = true'), "items[O1]"),
+    (CHECKLIST.replace('code = "O24"', 'code = "O01"'), ""),
+], ids=["bad-period", "bad-regex", "unknown-detector", "duplicate-code", "ce-year", "blank-phrase",
+        "pattern-matches-empty", "host-with-scheme", "social-without-hosts", "O01-same-as-O1"])
 def test_checklist_errors_name_file_and_key(tmp_path: Path, checklist: str, key: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(checklist, encoding="utf-8")
@@ -106,3 +115,25 @@ def test_unknown_bundled_id_lists_the_choices() -> None:
     with pytest.raises(ConfigError) as err:
         load_checklist("ita-1999")
     assert "ita-2565" in err.value.hint
+
+
+@pytest.mark.parametrize("checklist_id", ["ita-2565", "ita-2566", "ita-2567", "ita-2568"])
+def test_bundled_checklists_load_and_id_matches_file_name(checklist_id: str) -> None:
+    checklist = load_checklist(checklist_id)
+    assert checklist.id == checklist_id
+    assert all(item.sources for item in checklist.items), "every item cites its sources"
+    if checklist_id in ("ita-2565", "ita-2566"):
+        assert len(checklist.items) == 43 and not checklist.partial
+    else:
+        assert checklist.partial
+
+
+def test_memo_items_have_full_rules() -> None:
+    checklist = load_checklist("ita-2567")
+    for code in ("O3", "O9", "O24", "O27", "O28", "O35", "O37", "O41"):
+        assert checklist.item(code) is not None, code
+    for code in ("O24", "O28", "O41"):
+        names = {e.name for e in checklist.item(code).elements}
+        assert {"ปัญหาอุปสรรค", "ข้อเสนอแนะ"} <= names, code
+    assert checklist.item("O9").social and "facebook.com" in checklist.item("O9").allowed_hosts
+    assert checklist.item("O35").confidence.value == "confirmed"
