@@ -159,11 +159,8 @@ class Checklist(_Strict):
 
 
 def bundled_dir() -> Path:
-    """Where the bundled checklists live: package data when installed, else the repo folder."""
-    packaged = resources.files("oit_checker") / "checklists"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "checklists"
+    """Where the bundled checklists live (``oit_checker/checklists`` links to the repo's ``checklists/``)."""
+    return Path(str(resources.files("oit_checker") / "checklists"))
 
 
 def bundled_ids() -> list[str]:

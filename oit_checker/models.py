@@ -15,7 +15,7 @@ from typing import Any
 class Status(StrEnum):
     """A finding's or verdict's status (DESIGN §3, a contract)."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     WARN = "warn"
     UNVERIFIED = "unverified"
     FAIL = "fail"
