@@ -50,7 +50,7 @@ def http_options(loaded: LoadedConfig) -> HttpOptions:
     http = loaded.config.http
     return HttpOptions(
         user_agent=http.user_agent.format(version=__version__),
-        connect_timeout=http.connect_timeout, read_timeout=http.read_timeout,
+        connect_timeout=http.connect_timeout, read_timeout=http.read_timeout, total_timeout=http.total_timeout,
         max_concurrency=http.max_concurrency, per_host_concurrency=http.per_host_concurrency,
         per_host_interval=http.per_host_interval, retries=http.retries, backoff=http.backoff,
         max_retry_after=http.max_retry_after, max_redirects=http.max_redirects,

@@ -68,6 +68,8 @@ class HttpSettings(_Strict):
     user_agent: str = DEFAULT_USER_AGENT
     connect_timeout: float = Field(default=10.0, gt=0)
     read_timeout: float = Field(default=20.0, gt=0)
+    total_timeout: float = Field(default=60.0, gt=0)
+    """Cap on one attempt however slowly the server sends (a slow-loris server ends as ``timeout``)."""
     max_concurrency: int = Field(default=16, ge=1, le=256)
     per_host_concurrency: int = Field(default=2, ge=1, le=64)
     per_host_interval: float = Field(default=0.25, ge=0)

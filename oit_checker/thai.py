@@ -261,23 +261,21 @@ _YEAR_RE = re.compile(
 A bare number ('2566', '© 2024') is never a year."""
 
 _CONNECTOR_GAP_RE = re.compile(rf"\s*{_RANGE_CONNECTOR}\s*")
-_DAY_PREFIX_RE = re.compile(
-    r"(?:ณ|ลง)?วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?ที่|"
-)
+_DAY_PREFIX_RE = re.compile(r"(?:ณ|ลง)?วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?ที่|")
 """What may precede a lone date in ``parse_date`` ('วันที่', 'ณ วันที่', 'วันจันทร์ที่')."""
 
 _SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINE_SPACES_RE = re.compile(r" ?\n ?")
 
 _DIGIT_TABLE = str.maketrans(THAI_DIGITS, "0123456789")
-_ONE_TO_ONE_TABLE = str.maketrans({**dict(zip(THAI_DIGITS, "0123456789")), **PUA_THAI})
+_ONE_TO_ONE_TABLE = str.maketrans({**dict(zip(THAI_DIGITS, "0123456789", strict=True)), **PUA_THAI})
 _REPAIR_RE = re.compile(
     f"(?P<drop>[{ZERO_WIDTH}\x00]+)"
     f"|{NIKHAHIT}(?P<tone>[{TONE_MARKS}])?{SARA_AA}"
     f"|{SARA_AM}{SARA_AA}"
     f"|(?P<swap_tone>[{TONE_MARKS}])(?P<swap_vowel>[{UPPER_VOWELS}])"
 )
-"""Spots where ``_clean`` changes the length or order of the text."""
+"""Spots where ``_repair`` changes the length or order of the text."""
 
 # ---------------------------------------------------------------------------------------------
 # Text
@@ -289,14 +287,25 @@ def to_arabic_digits(text: str) -> str:
     return text.translate(_DIGIT_TABLE)
 
 
-def _clean(text: str) -> tuple[str, list[int], list[int]]:
-    """The character-level repairs of ``normalize``, with each output character's span in
-    ``text`` (starts, ends), so that dates found in cleaned text can point into the original.
+def _repaired(match: re.Match[str]) -> str:
+    """What ``_REPAIR_RE`` turns a spot into."""
+    if match["drop"]:
+        return ""
+    if match["swap_tone"]:
+        return match["swap_vowel"] + match["swap_tone"]
+    return (match["tone"] or "") + SARA_AM
 
-    Digits and PDF glyphs are replaced one for one; then zero-width characters are dropped, sara
-    am composed (ํ + า, ํ + tone + า -> tone + ำ, and a doubled ำ + า), and a tone mark typed
-    before an upper vowel moved after it.
-    """
+
+def _repair(text: str) -> str:
+    """The character-level repairs of ``normalize``: digits and PDF glyphs replaced one for one,
+    zero-width characters dropped, sara am composed (ํ + า, ํ + tone + า -> tone + ำ, and a
+    doubled ำ + า), a tone mark typed before an upper vowel moved after it."""
+    return _REPAIR_RE.sub(_repaired, text.translate(_ONE_TO_ONE_TABLE))
+
+
+def _repair_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """``_repair``, plus each output character's span in ``text`` (starts, ends), so that dates
+    found in repaired text can point into the original."""
     text = text.translate(_ONE_TO_ONE_TABLE)
     pieces: list[str] = []
     starts: list[int] = []
@@ -308,20 +317,17 @@ def _clean(text: str) -> tuple[str, list[int], list[int]]:
         starts.extend(range(done, at))
         ends.extend(range(done + 1, at + 1))
         done = match.end()
-        if match["drop"]:
-            continue
-        if match["swap_tone"]:
-            pieces.append(match["swap_vowel"] + match["swap_tone"])
+        piece = _repaired(match)
+        pieces.append(piece)
+        if match["swap_tone"]:  # vowel (was second) + tone (was first)
             starts.extend((at + 1, at))
             ends.extend((at + 2, at + 1))
-            continue
-        if match["tone"]:
-            pieces.append(match["tone"])
-            starts.append(at + 1)
-            ends.append(at + 2)
-        pieces.append(SARA_AM)
-        starts.append(at)
-        ends.append(done)
+        elif match["tone"]:  # tone (was second) + sara am (from the nikhahit, first, to the end)
+            starts.extend((at + 1, at))
+            ends.extend((at + 2, done))
+        elif piece:
+            starts.append(at)
+            ends.append(done)
     pieces.append(text[done:])
     starts.extend(range(done, len(text)))
     ends.extend(range(done + 1, len(text) + 1))
@@ -336,8 +342,7 @@ def normalize(text: str) -> str:
     NFC; runs of spaces/tabs (incl. no-break spaces) folded to one space; CR/CRLF -> LF; newlines
     kept with the spaces around them removed; leading/trailing spaces stripped.
     """
-    cleaned, _, _ = _clean(text)
-    cleaned = unicodedata.normalize("NFC", cleaned)
+    cleaned = unicodedata.normalize("NFC", _repair(text))
     cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = cleaned.replace("\u2028", "\n").replace("\u2029", "\n")
     cleaned = _SPACES_RE.sub(" ", cleaned)
@@ -669,8 +674,9 @@ def _select(candidates: list[_Atom]) -> list[_Atom]:
 def _complete(partial: _Atom, anchor: _Atom, *, before: bool) -> _Atom | None:
     """Give a yearless side of a range the year of the other side, stepping back (or forward)
     a year when the months would otherwise run backwards ('ต.ค. - มี.ค. 66')."""
-    assert anchor.first is not None and anchor.last is not None
     reference = anchor.first if before else anchor.last
+    if reference is None:  # the anchor is a partial atom too: nothing to borrow
+        return None
     year_ce = reference.year
     key = (partial.month, partial.day or (1 if before else 31))
     if before and key > (reference.month, reference.day):
@@ -723,7 +729,7 @@ def find_dates(text: str) -> list[DateMention]:
     >>> [m.fiscal_year for m in find_dates("รอบ 6 เดือน (ต.ค.64 - มี.ค.65)")]
     [2565]
     """
-    cleaned, starts, ends = _clean(text)
+    cleaned, starts, ends = _repair_with_offsets(text)
     candidates = [
         *_thai_atoms(cleaned),
         *_numeric_atoms(cleaned),
@@ -732,7 +738,8 @@ def find_dates(text: str) -> list[DateMention]:
     ]
     mentions: list[DateMention] = []
     for atom in _join_ranges(cleaned, _select(candidates)):
-        assert atom.first is not None and atom.last is not None
+        if atom.first is None or atom.last is None:  # partial atoms never get this far
+            continue
         span = (min(starts[atom.start : atom.end]), max(ends[atom.start : atom.end]))
         mentions.append(
             DateMention(

@@ -13,7 +13,7 @@ from .interface import Context, Page
 NETWORK_ERRORS = {
     "timeout": Status.UNVERIFIED, "dns_error": Status.UNVERIFIED, "connect_error": Status.UNVERIFIED,
     "rate_limited": Status.UNVERIFIED, "blocked_address": Status.UNVERIFIED,
-    "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
+    "tls_handshake_failed": Status.UNVERIFIED, "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
 }
 LEFT_TO_PUBLIC = frozenset({401, 403, 999})
 """Statuses the public check judges (login wall or bot wall)."""
@@ -36,8 +36,9 @@ def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
     """See the module docstring. 401/403 are left to the public check."""
     fetch = page.fetch
     evidence = {"final_url": fetch.final_url, "http_status": fetch.status, "attempts": fetch.attempts}
-    if fetch.error in NETWORK_ERRORS:
-        return [Finding(Check.REACHABLE, NETWORK_ERRORS[fetch.error], fetch.error,
+    if fetch.error:
+        # An error this table does not know is still no proof against the agency: unverified.
+        return [Finding(Check.REACHABLE, NETWORK_ERRORS.get(fetch.error, Status.UNVERIFIED), fetch.error,
                         {"detail": fetch.error_detail, "limit": len(fetch.redirects) - 1}, evidence)]
     status = fetch.status or 0
     params = {"http_status": status}

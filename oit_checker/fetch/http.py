@@ -45,6 +45,8 @@ class HttpOptions:
     max_redirects: int = 10
     max_body_bytes: int = 25 * 1024 * 1024
     verify_tls: bool = True
+    total_timeout: float = 60.0
+    """Cap on one attempt, however slowly the server trickles bytes (slow-loris)."""
 
 
 class HostLimiter:
@@ -130,7 +132,7 @@ class HttpFetcher(Fetcher):
         """See ``Fetcher.fetch``."""
         started = time.monotonic()
         chain: list[Redirect] = []
-        seen = {url}
+        seen = {(url, self._cookie_state())}
         current = url
         tls_error: str | None = None
         attempts = 0
@@ -139,13 +141,17 @@ class HttpFetcher(Fetcher):
             attempts += used
             if tls is not None and tls_error is None:
                 tls_error = tls
-                attempt, used, _ = await self._get_with_retries(current, insecure=True)
+                attempt, used, still = await self._get_with_retries(current, insecure=True)
                 attempts += used
+                if still is not None:  # the handshake itself fails, not just the certificate
+                    attempt.error = "tls_handshake_failed"
             location = attempt.headers.get("location")
             if attempt.error is None and attempt.status in (301, 302, 303, 307, 308) and location:
                 target = urljoin(current, location.strip())
                 chain.append(Redirect(current, attempt.status))
-                if target in seen:
+                # A gateway may redirect a page to itself once to set a cookie: not a loop.
+                key = (target, self._cookie_state())
+                if key in seen:
                     return self._result(url, target, attempt, chain, started, attempts, tls_error,
                                         error="redirect_loop")
                 if len(chain) > self.options.max_redirects:
@@ -154,10 +160,13 @@ class HttpFetcher(Fetcher):
                 if urlsplit(target).scheme not in ("http", "https"):
                     return self._result(url, target, attempt, chain, started, attempts, tls_error,
                                         error="blocked_address", detail=f"redirect to {target}")
-                seen.add(target)
+                seen.add(key)
                 current = target
                 continue
             return self._result(url, current, attempt, chain, started, attempts, tls_error)
+
+    def _cookie_state(self) -> tuple[tuple[str, str, str, str | None], ...]:
+        return tuple(sorted((c.domain, c.path, c.name, c.value) for c in self._client.cookies.jar))
 
     def _result(self, url: str, final: str, attempt: _Attempt, chain: list[Redirect], started: float,
                 attempts: int, tls_error: str | None, error: str | None = None,
@@ -197,13 +206,17 @@ class HttpFetcher(Fetcher):
         async with self._global, self._hosts.semaphore(host):
             await self._hosts.wait_turn(host)
             try:
-                async with client.stream("GET", url) as response:
+                async with asyncio.timeout(self.options.total_timeout), client.stream("GET", url) as response:
                     body, truncated = await self._read_capped(response)
                     headers = {k.lower(): v for k, v in response.headers.items()}
                     return _Attempt(response.status_code, headers, body, truncated,
                                     retry_after=_retry_after(headers.get("retry-after")))
             except httpx.TimeoutException as exc:
                 return _Attempt(error="timeout", detail=type(exc).__name__)
+            except TimeoutError:
+                return _Attempt(error="timeout", detail=f"over {self.options.total_timeout:g} s in total")
+            except httpx.InvalidURL as exc:
+                return _Attempt(error="blocked_address", detail=f"invalid URL: {exc}"[:200])
             except httpx.ConnectError as exc:
                 return _classify_connect_error(exc)
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
@@ -223,7 +236,7 @@ class HttpFetcher(Fetcher):
         async for chunk in response.aiter_bytes():
             chunks.append(chunk)
             size += len(chunk)
-            if size >= cap:
+            if size > cap:
                 return b"".join(chunks)[:cap], True
         return b"".join(chunks), False
 

@@ -45,7 +45,8 @@ def test_corpus_is_large_and_well_formed() -> None:
         assert set(case) <= {
             "id", "text", "kind", "start", "end", "fiscal_year", "matched", "count", "year_is_ce"
         }, case["id"]  # fmt: skip
-        assert isinstance(case["start"], dt.date) and isinstance(case["end"], dt.date), case["id"]
+        assert isinstance(case["start"], dt.date), case["id"]
+        assert isinstance(case["end"], dt.date), case["id"]
     for case in NEGATIVE:
         assert set(case) == {"id", "text", "none"}, case["id"]
 
@@ -306,6 +307,27 @@ def test_spans_refer_to_the_original_string() -> None:
     assert mention.text == "8 มี.ค. 66"
 
 
+@pytest.mark.parametrize(
+    ("prefix", "offset"),
+    [
+        pytest.param("ก\u0e49\u0e31น ", 5, id="tone-swapped"),
+        pytest.param("น\u0e4d\u0e49\u0e32 ", 5, id="nikhahit-tone-aa"),
+        pytest.param("\u200b\u200b\ufeff", 3, id="zero-width-run"),
+        pytest.param("ผ\u0e39\uf70b ", 4, id="pua-glyph"),
+    ],
+)
+def test_spans_survive_repairs_before_the_date(prefix: str, offset: int) -> None:
+    text = prefix + "๓๐ ก.ย. ๖๗ ถึง ๑ ต.ค. ๖๗"
+    (mention,) = find_dates(text)
+    assert mention.span == (offset, len(text))
+    assert mention.text == "๓๐ ก.ย. ๖๗ ถึง ๑ ต.ค. ๖๗"
+    assert (mention.start, mention.end, mention.fiscal_year) == (
+        dt.date(2024, 9, 30),
+        dt.date(2024, 10, 1),
+        2568,
+    )
+
+
 def test_range_of_ce_dates_is_marked_ce() -> None:
     (mention,) = find_dates("ตุลาคม 2023 - มีนาคม 2024")
     assert (mention.kind, mention.start, mention.end, mention.fiscal_year, mention.year_is_ce) == (
@@ -318,7 +340,9 @@ def test_range_of_ce_dates_is_marked_ce() -> None:
 
 
 def test_date_mention_is_frozen() -> None:
-    mention = DateMention("ปี 2566", (0, 7), "year", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 2566)
+    mention = DateMention(
+        "ปี 2566", (0, 7), "year", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 2566
+    )
     assert mention.year_is_ce is False
     with pytest.raises(dataclasses.FrozenInstanceError):
         mention.fiscal_year = 2567  # type: ignore[misc]
