@@ -107,7 +107,11 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
             if blocked:
                 fetched = FetchResult(url=url, final_url=url, error="blocked_address", error_detail=blocked)
             else:
-                fetched = await active.fetch(url)
+                try:
+                    fetched = await active.fetch(url)
+                except Exception as exc:  # noqa: BLE001 - one bad URL never stops the run
+                    fetched = FetchResult(url=url, final_url=url, error="internal_error",
+                                          error_detail=f"{type(exc).__name__}: {exc}"[:200])
             page = Page(fetched, await _extract(fetched))
             observer.advanced(url)
             return url, page

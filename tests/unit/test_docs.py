@@ -30,7 +30,7 @@ def test_every_reason_the_code_emits_is_in_the_catalogue() -> None:
     for path in (ROOT / "oit_checker").rglob("*.py"):
         emitted |= set(re.findall(r'Status\.[A-Z]+, "([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
     emitted |= {"timeout", "dns_error", "connect_error", "rate_limited", "blocked_address", "redirect_loop",
-                "too_many_redirects"}  # passed through from FetchResult.error
+                "too_many_redirects", "tls_handshake_failed", "internal_error"}  # passed through from FetchResult.error
     assert len(emitted) > 20
     assert sorted(emitted - set(REASONS)) == []
 

@@ -1,0 +1,90 @@
+"""The audit orchestration with a fake fetcher: verdict rules and 'one bad URL never stops the run'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oit_checker.audit import run_audit
+from oit_checker.config import parse_config_text
+from oit_checker.fetch.interface import Fetcher
+from oit_checker.models import FetchResult, Status
+
+HOME = "https://www.example.go.th/"
+PAGE = "<html><title>อำนาจหน้าที่</title><body><h1>อำนาจหน้าที่ของกรม</h1>{}</body></html>"
+
+
+class FakeFetcher(Fetcher):
+    """Serves canned pages; raises for URLs containing 'boom' (a bug in a fetcher)."""
+
+    def __init__(self, pages: dict[str, tuple[int, str]]) -> None:
+        self.pages = pages
+        self.fetched: list[str] = []
+
+    async def fetch(self, url: str) -> FetchResult:
+        self.fetched.append(url)
+        if "boom" in url:
+            raise RuntimeError("fetcher bug")
+        status, html = self.pages.get(url, (404, "<title>404</title>"))
+        return FetchResult(url=url, final_url=url, status=status, body=html.encode(),
+                           headers={"content-type": "text/html; charset=utf-8"})
+
+
+def loaded(items: str):  # noqa: ANN201
+    text = f"""
+[agency]
+name = "กรมทดสอบ"
+homepage = "{HOME}"
+[audit]
+checklist = "ita-2567"
+select = ["O3", "O1"]
+[http]
+soft_404_probe = false
+{items}"""
+    return parse_config_text(text, "test.toml", Path("."))
+
+
+def test_one_good_url_of_several_makes_the_item_pass_and_says_which() -> None:
+    good = HOME + "o3.html"
+    fetcher = FakeFetcher({HOME: (200, PAGE.format("")), good: (200, PAGE.format(""))})
+    config = loaded(f'[items.O3]\nurls = ["{HOME}missing.html", "{good}"]')
+    result = run_audit(config, fetcher=fetcher)
+    o3 = next(i for i in result.items if i.code == "O3")
+    assert o3.status is Status.PASS
+    assert o3.passing_url == good
+    assert [u.status for u in o3.urls] == [Status.FAIL, Status.PASS]
+
+
+def test_item_without_url_fails_with_no_url_given() -> None:
+    result = run_audit(loaded(""), fetcher=FakeFetcher({HOME: (200, PAGE.format(""))}))
+    o1 = next(i for i in result.items if i.code == "O1")
+    assert o1.status is Status.FAIL
+    assert [f.reason for f in o1.findings] == ["no_url_given"]
+
+
+def test_a_crashing_fetch_becomes_an_unverified_finding_and_the_run_goes_on() -> None:
+    fetcher = FakeFetcher({HOME: (200, PAGE.format(""))})
+    config = loaded(f'[items.O3]\nurls = ["{HOME}boom.html"]\n[items.O1]\nurls = ["{HOME}missing"]')
+    result = run_audit(config, fetcher=fetcher)
+    o3 = next(i for i in result.items if i.code == "O3")
+    assert o3.status is Status.UNVERIFIED
+    assert o3.urls[0].findings[0].reason == "internal_error"
+    assert next(i for i in result.items if i.code == "O1").status is Status.FAIL
+    assert result.complete
+
+
+def test_each_url_is_fetched_once_even_when_items_share_it() -> None:
+    fetcher = FakeFetcher({HOME: (200, PAGE.format(""))})
+    config = loaded(f'[items.O3]\nurls = ["{HOME}"]\n[items.O1]\nurls = ["{HOME}"]')
+    run_audit(config, fetcher=fetcher)
+    assert fetcher.fetched.count(HOME) == 1
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/o3"])
+def test_metadata_and_private_addresses_are_never_fetched_for_a_public_site(url: str) -> None:
+    fetcher = FakeFetcher({HOME: (200, PAGE.format(""))})
+    result = run_audit(loaded(f'[items.O3]\nurls = ["{url}"]'), fetcher=fetcher)
+    assert url not in fetcher.fetched
+    o3 = next(i for i in result.items if i.code == "O3")
+    assert o3.urls[0].findings[0].reason == "blocked_address"
