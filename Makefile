@@ -11,8 +11,11 @@ $(BIN)/oit-checker: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
+# The demo site has failing items on purpose, so `oit-checker demo` exits 1; any other code is a problem.
 demo: $(BIN)/oit-checker
-	$(BIN)/oit-checker demo
+	@$(BIN)/oit-checker demo; code=$$?; \
+	echo "oit-checker demo: exit code $$code (1 = the demo site has failing items, as intended)"; \
+	test $$code -eq 1
 
 test: $(BIN)/oit-checker
 	$(BIN)/pytest -q
