@@ -22,6 +22,7 @@ test: $(BIN)/oit-checker
 
 lint: $(BIN)/oit-checker
 	$(BIN)/ruff check oit_checker tests bench
+	$(BIN)/mypy oit_checker
 
 clean:
 	rm -rf $(VENV) .pytest_cache

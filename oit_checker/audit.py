@@ -142,15 +142,17 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
 
 
 def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context) -> ItemResult:
-    common = {"code": item.code, "name_th": item.name_th, "name_en": item.name_en, "group": item.group,
-              "confidence": item.confidence.value}
+    def result(status: Status, urls: tuple[UrlResult, ...], findings: tuple[Finding, ...] = (),
+               passing: str | None = None) -> ItemResult:
+        return ItemResult(code=item.code, name_th=item.name_th, name_en=item.name_en, group=item.group,
+                          status=status, urls=urls, findings=findings, passing_url=passing,
+                          confidence=item.confidence.value)
+
     if not urls:
-        missing = Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code})
-        return ItemResult(status=Status.FAIL, urls=(), findings=(missing,), **common)
+        return result(Status.FAIL, (), (Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code}),))
     url_results = tuple(UrlResult(u, pages[u].fetch, tuple(run_checks(pages[u], item, ctx))) for u in urls)
     best = min(url_results, key=lambda r: r.status.severity)
-    passing = next((r.url for r in url_results if r.status is Status.PASS), None)
-    return ItemResult(status=best.status, urls=url_results, passing_url=passing, **common)
+    return result(best.status, url_results, passing=next((r.url for r in url_results if r.status is Status.PASS), None))
 
 
 async def _extract(fetched: FetchResult) -> Document | None:

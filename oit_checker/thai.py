@@ -409,7 +409,7 @@ def _resolve_year(
     ``era`` is the 'พ.ศ.'/'ค.ศ.' text if one was written. With ``strict_two_digit`` a two-digit
     year must be 40–99 (B.E. 2540–2599), to keep counts like 'มีนาคม 15 วัน' out of running text.
     """
-    is_ce_era = bool(era) and "ค" in era
+    is_ce_era = era is not None and "ค" in era
     value = int(digits)
     if len(digits) == 2:
         if is_ce_era or (strict_two_digit and value < 40):

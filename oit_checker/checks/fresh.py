@@ -41,7 +41,7 @@ def check_fresh(page: Page, item: Item, ctx: Context) -> list[Finding]:
         return [Finding(Check.FRESH, Status.PASS, "fiscal_year_found", params,
                         {"source": "text", "matched": best.text, "snippet": _snippet(text, best)})]
     if not mentions:
-        evidence = {}
+        evidence: dict[str, object] = {}
         if "last-modified" in page.fetch.headers:
             evidence = {"last_modified": page.fetch.headers["last-modified"]}
         return [Finding(Check.FRESH, Status.WARN, "no_date_found", params, evidence)]

@@ -40,7 +40,7 @@ def extract_pdf(body: bytes) -> Document:
 
 
 def _inspect(body: bytes) -> tuple[int, dict[str, str], str]:
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped]
 
     try:
         pdf = pypdfium2.PdfDocument(body)

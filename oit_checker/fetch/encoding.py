@@ -63,15 +63,13 @@ def _candidates(body: bytes, content_type: str) -> list[tuple[str, str]]:
         # A page labelled as Thai may still carry windows-874 extras (curly quotes): cp874 covers both.
         out.insert(0, (declared, "header"))
     meta = _META.search(body[:8192])
-    if meta:
-        codec = codec_for(meta.group(1).decode("ascii", "ignore"))
-        if codec:
-            out.append((codec, "meta"))
+    meta_codec = codec_for(meta.group(1).decode("ascii", "ignore")) if meta else None
+    if meta_codec:
+        out.append((meta_codec, "meta"))
     out.append(("utf-8", "default"))
     guess = charset_normalizer.from_bytes(body[:65536]).best()
-    if guess is not None:
-        codec = codec_for(guess.encoding)
-        if codec:
-            out.append((codec, "guessed"))
+    guessed = codec_for(guess.encoding) if guess is not None else None
+    if guessed:
+        out.append((guessed, "guessed"))
     out.append(("cp874", "thai fallback"))
     return out

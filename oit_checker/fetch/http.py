@@ -17,7 +17,7 @@ import email.utils
 import random
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -94,7 +94,7 @@ class _Attempt:
 class HttpFetcher(Fetcher):
     """See the module docstring. Use as ``async with HttpFetcher(options) as f``."""
 
-    def __init__(self, options: HttpOptions, *, sleep: Callable[[float], object] | None = None,
+    def __init__(self, options: HttpOptions, *, sleep: Callable[[float], Awaitable[object]] | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.options = options
         self._sleep = sleep or asyncio.sleep
