@@ -54,19 +54,26 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
         return [Finding(Check.CONTENT, Status.PASS, "no_elements_defined")]
     text = _Text("\n".join((doc.title, *doc.headings, doc.text)))
     found: dict[str, str] = {}
-    missing: list[str] = []
+    missing: list[Element] = []
     for element in item.elements:
         snippet = match_element(element, text)
         if snippet is None:
-            missing.append(element.name)
+            missing.append(element)
         else:
             found[element.name] = snippet
-    evidence = {"found": found, "missing": missing, "text_source": doc.text_source}
+    evidence = {"found": found, "missing": [e.name for e in missing], "text_source": doc.text_source}
     if not missing:
-        return [Finding(Check.CONTENT, Status.PASS, "elements_found", {"found": ", ".join(found)}, evidence)]
+        names = [e for e in item.elements if e.name in found]
+        return [Finding(Check.CONTENT, Status.PASS, "elements_found", _names("found", names), evidence)]
     if doc.kind == "html" and doc.scripts and len(text.compact) < SCRIPT_SHELL_CHARS:
         return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]
-    return [Finding(Check.CONTENT, Status.FAIL, "missing_element", {"missing": ", ".join(missing)}, evidence)]
+    return [Finding(Check.CONTENT, Status.FAIL, "missing_element", _names("missing", missing), evidence)]
+
+
+def _names(key: str, elements: list[Element]) -> dict[str, str]:
+    """Message parameters naming elements in Thai (``key``) and English (``key_en``)."""
+    return {key: ", ".join(e.name for e in elements),
+            f"{key}_en": ", ".join(e.name_en or e.name for e in elements)}
 
 
 def match_element(element: Element, text: _Text) -> str | None:
