@@ -16,19 +16,23 @@ from typing import Protocol
 
 from . import __version__
 from .checklist import Item
-from .checks import Context, Page, run_checks
+from .checks import CheckFn, Context, Page, run_checks
 from .checks.reachable import fingerprint
 from .config import LoadedConfig, host_is_private
+from .crawl import Crawler, CrawlOptions
 from .errors import ConfigError
-from .extract import extract
+from .extract import DEFAULT_OPTIONS, ExtractOptions, extract
+from .fetch.browser import BrowserFetcher
 from .fetch.http import HttpFetcher, HttpOptions
 from .fetch.interface import Fetcher
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Status, UrlResult
-from .urls import host_of, normalize_url
+from .render import RenderPass
+from .urls import host_of
 
 
 class Observer(Protocol):
-    """Receives progress; the library never imports a UI."""
+    """Receives progress; the library never imports a UI. An observer may also have
+    ``crawled(pages: int)``, called as the crawl of the main website fetches pages."""
 
     def started(self, total: int) -> None:
         """``total`` URLs are about to be fetched."""
@@ -58,6 +62,18 @@ def http_options(loaded: LoadedConfig) -> HttpOptions:
     )
 
 
+def crawl_options(loaded: LoadedConfig) -> CrawlOptions:
+    """The crawl settings from the config's ``[crawl]`` table (workers follow ``[http]``)."""
+    crawl = loaded.config.crawl
+    return CrawlOptions(
+        max_pages=crawl.max_pages, max_depth=crawl.max_depth, obey_robots=crawl.obey_robots,
+        sitemap=crawl.sitemap, pdf_links=crawl.pdf_links, max_page_bytes=int(crawl.max_page_mb * 1024 * 1024),
+        exclude=crawl.exclude, check_links=crawl.check_links, max_link_checks=crawl.max_link_checks,
+        max_crawl_delay=crawl.max_crawl_delay, workers=loaded.config.http.max_concurrency,
+        user_agent=loaded.config.http.user_agent,
+    )
+
+
 def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item]:
     """The checklist items to audit: those named with ``--item``, else ``[audit] select``, else all."""
     items = list(loaded.checklist.items)
@@ -73,8 +89,15 @@ def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item
 
 
 def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
-              observer: Observer | None = None, fetcher: Fetcher | None = None) -> AuditResult:
+              observer: Observer | None = None, fetcher: Fetcher | None = None,
+              browser: str | None = None, warc: bool | None = None,
+              renderer: BrowserFetcher | None = None) -> AuditResult:
     """Audit the agency's website against its checklist.
+
+    ``browser``: ``auto``, ``always`` or ``never`` (default: ``[browser] mode``); ``warc``: keep a
+    WARC file in the evidence (default: ``[evidence] warc``); ``renderer``: a browser fetcher the
+    caller owns (else one is started when needed). An injected ``fetcher`` without a ``renderer``
+    keeps the browser out of the run.
 
     Example::
 
@@ -82,29 +105,40 @@ def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
         result = run_audit(load_config("config.toml"), items=["O24"])
         print(result.counts())
     """
-    return asyncio.run(audit_async(loaded, items=items, observer=observer, fetcher=fetcher))
+    return asyncio.run(audit_async(loaded, items=items, observer=observer, fetcher=fetcher,
+                                   browser=browser, warc=warc, renderer=renderer))
 
 
 async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
-                      observer: Observer | None = None, fetcher: Fetcher | None = None) -> AuditResult:
+                      observer: Observer | None = None, fetcher: Fetcher | None = None,
+                      browser: str | None = None, warc: bool | None = None,
+                      renderer: BrowserFetcher | None = None) -> AuditResult:
     """See ``run_audit``; for callers that already run an event loop."""
     selected = select_items(loaded, items)
     observer = observer or _Silent()
     started = dt.datetime.now(dt.UTC)
     agency = loaded.agency
     options = http_options(loaded)
+    doc_options = document_options(loaded)
     own_fetcher = fetcher is None
     active: Fetcher = fetcher or HttpFetcher(options)
     private_ok = host_is_private(host_of(agency.homepage))
+    render_pass = RenderPass(loaded, selected, mode=browser, warc=warc, renderer=renderer, use_browser=fetcher is None)
     try:
         item_urls = {u for item in selected for u in loaded.urls_for(item.code)}
         probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
+        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls,
+                          extra_hosts={h for item in selected for h in item.allowed_hosts}, private_ok=private_ok,
+                          progress=getattr(observer, "crawled", None))
+        graph = await crawler.run()
         targets = sorted({agency.homepage, *item_urls, *probes.values()})
         observer.started(len(targets))
 
         async def one(url: str) -> tuple[str, Page]:
             blocked = _blocked_reason(url, private_ok)
-            if blocked:
+            if url in graph.fetched:  # the crawl fetched it in full already (homepage, item URLs)
+                fetched = graph.fetched[url]
+            elif blocked:
                 fetched = FetchResult(url=url, final_url=url, error="blocked_address", error_detail=blocked)
             else:
                 try:
@@ -112,36 +146,44 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
                 except Exception as exc:  # noqa: BLE001 - one bad URL never stops the run
                     fetched = FetchResult(url=url, final_url=url, error="internal_error",
                                           error_detail=f"{type(exc).__name__}: {exc}"[:200])
-            page = Page(fetched, await _extract(fetched))
+            page = Page(fetched, await _extract(fetched, doc_options))
             observer.advanced(url)
             return url, page
 
         pages = dict(await asyncio.gather(*(one(u) for u in targets)))
+        await render_pass.run(pages)  # the browser, where needed (oit_checker.render)
     finally:
+        await render_pass.aclose()
         if own_fetcher:
             await active.aclose()
 
     home = pages[agency.homepage]
     ctx = Context(
         homepage=agency.homepage, domains=agency.domains, assessment_year=loaded.checklist.assessment_year,
-        homepage_links=_links_of(home),
+        crawl=graph,
         soft_404_fingerprints={host: fingerprint(p.doc.title, p.doc.text)
                                for host, url in probes.items()
                                if (p := pages[url]).fetch.ok and p.doc is not None},
         max_body_bytes=options.max_body_bytes,
     )
-    results = tuple(_item_result(item, loaded.urls_for(item.code), pages, ctx) for item in selected)
-    return AuditResult(
+    results = tuple(_item_result(item, loaded.urls_for(item.code), pages, ctx, render_pass.checks)
+                    for item in selected)
+    result = AuditResult(
         run_id=started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
         started_at=started, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
         checklist_id=loaded.checklist.id, checklist_title=loaded.checklist.title_th,
         assessment_year=loaded.checklist.assessment_year, agency_name=agency.name,
         homepage=agency.homepage, items=results, complete=_any_answer(pages.values()),
         homepage_problem=_problem(home),
+        crawl=graph.summary(),
+        deadline=loaded.config.assessment.submission_deadline,
+        deadline_warn_days=loaded.config.assessment.warn_days,
     )
+    return render_pass.finish(result, pages)  # the evidence bundle, linked from the result
 
 
-def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context) -> ItemResult:
+def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context,
+                 checks: CheckFn = run_checks) -> ItemResult:
     def result(status: Status, urls: tuple[UrlResult, ...], findings: tuple[Finding, ...] = (),
                passing: str | None = None) -> ItemResult:
         return ItemResult(code=item.code, name_th=item.name_th, name_en=item.name_en, group=item.group,
@@ -150,17 +192,22 @@ def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx:
 
     if not urls:
         return result(Status.FAIL, (), (Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code}),))
-    url_results = tuple(UrlResult(u, pages[u].fetch, tuple(run_checks(pages[u], item, ctx))) for u in urls)
+    url_results = tuple(UrlResult(u, pages[u].fetch, tuple(checks(pages[u], item, ctx))) for u in urls)
     best = min(url_results, key=lambda r: r.status.severity)
     return result(best.status, url_results, passing=next((r.url for r in url_results if r.status is Status.PASS), None))
 
 
-async def _extract(fetched: FetchResult) -> Document | None:
+def document_options(loaded: LoadedConfig) -> ExtractOptions:
+    """The document-reading settings from the config's ``[documents]`` table."""
+    return ExtractOptions(**loaded.config.documents.model_dump())
+
+
+async def _extract(fetched: FetchResult, options: ExtractOptions = DEFAULT_OPTIONS) -> Document | None:
     """Extract in a worker thread (PDF parsing is blocking); None when there is nothing to read."""
     if not fetched.ok or not fetched.body:
         return None
     try:
-        return await asyncio.to_thread(extract, fetched)
+        return await asyncio.to_thread(extract, fetched, options)
     except Exception as exc:  # noqa: BLE001 - a broken file must become a finding, not a crash
         return Document(kind="other", text_source="none", warnings=("extract_failed",),
                         metadata={"error": f"{type(exc).__name__}: {exc}"[:200]})
@@ -175,12 +222,6 @@ def _probe_urls(urls: Iterable[str]) -> dict[str, str]:
             base = url.split("/", 3)
             out[host] = f"{base[0]}//{base[2]}/oit-checker-probe-{uuid.uuid4().hex[:12]}"
     return out
-
-
-def _links_of(page: Page) -> frozenset[str] | None:
-    if page.doc is None:
-        return None
-    return frozenset(normalize_url(link.url) for link in page.doc.links)
 
 
 def _blocked_reason(url: str, private_ok: bool) -> str:

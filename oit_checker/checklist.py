@@ -26,6 +26,10 @@ class Period(StrEnum):
 
     CURRENT_FISCAL_YEAR = "current_fiscal_year"
     PREVIOUS_FISCAL_YEAR = "previous_fiscal_year"
+    SIX_MONTHS = "six_months"
+    """The first half of the current fiscal year: October to March."""
+    MONTHLY = "monthly"
+    """Every month of the current fiscal year so far (each month once it has ended)."""
     NONE = "none"
 
 
@@ -57,12 +61,22 @@ class Element(_Strict):
     """Regular expressions (Python syntax), matched against the normalised text."""
     detectors: tuple[str, ...] = ()
     """Names from ``DETECTORS``."""
+    columns: tuple[str, ...] = ()
+    """Header words a table must have, one entry per column (``"วิธีการ|วิธีซื้อหรือจ้าง"`` gives
+    alternatives); matched in HTML, DOCX and XLSX table headers, else in the text."""
 
     @field_validator("phrases")
     @classmethod
     def _phrases_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(not phrase.strip() for phrase in value):
             raise ValueError("an empty phrase would match every page")
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _columns_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not alternative.strip() for column in value for alternative in column.split("|")):
+            raise ValueError("an empty column word would match every table")
         return value
 
     @field_validator("patterns")
@@ -87,8 +101,8 @@ class Element(_Strict):
 
     @model_validator(mode="after")
     def _has_a_rule(self) -> Element:
-        if not (self.phrases or self.patterns or self.detectors):
-            raise ValueError(f"element {self.name!r} needs phrases, patterns or detectors")
+        if not (self.phrases or self.patterns or self.detectors or self.columns):
+            raise ValueError(f"element {self.name!r} needs phrases, patterns, detectors or columns")
         return self
 
 

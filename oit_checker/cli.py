@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from enum import IntEnum
 from pathlib import Path
 from typing import NoReturn
@@ -20,7 +19,10 @@ from .config import LoadedConfig, load_config
 from .errors import OitCheckerError
 from .messages import ui
 from .models import AuditResult, Status
-from .report import ConsoleReporter, Format, to_reporter
+from .recorder import open_history, record_audit
+from .report import Format
+from .report.history import pick_diff, print_diff, print_history, print_recorded
+from .report.outputs import emit, plan_outputs
 
 
 class ExitCode(IntEnum):
@@ -59,32 +61,28 @@ class _ProgressObserver:
     def advanced(self, url: str) -> None:
         self.progress.advance(self.task)
 
+    def crawled(self, pages: int) -> None:
+        self.progress.update(self.task, description=f"{self.label} ({pages})")
+
 
 def _audit_and_report(loaded: LoadedConfig, args: argparse.Namespace, stdout: Console,
                       stderr: Console) -> ExitCode:
     lang = args.lang or loaded.config.audit.lang
     fail_on = args.fail_on or loaded.config.audit.fail_on
+    plan = plan_outputs(args.format, args.output, lang)
     show_progress = stderr.is_terminal and not args.quiet
-    if show_progress:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=stderr, transient=True) as progress:
-            result = run_audit(loaded, items=args.item, observer=_ProgressObserver(progress, ui("progress", lang)))
-    else:
-        result = run_audit(loaded, items=args.item)
-    fmt = Format(args.format)
-    if args.output:
-        text = to_reporter(fmt, lang, color=False).render(result)
-        Path(args.output).write_text(text, encoding="utf-8")
-        if not args.quiet:
-            stderr.print(ConsoleReporter(lang).summary_text(result))
-            stderr.print(ui("report_written", lang, path=args.output))
-    elif fmt is Format.CONSOLE:
-        if args.quiet:
-            stdout.print(ConsoleReporter(lang).summary_text(result))
-        else:
-            ConsoleReporter(lang).print(result, stdout)
-    else:
-        sys.stdout.write(to_reporter(fmt, lang).render(result))
+
+    def audit() -> AuditResult:
+        if show_progress:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=stderr, transient=True) as progress:
+                return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None,
+                                 observer=_ProgressObserver(progress, ui("progress", lang)))
+        return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None)
+
+    result, recorded = record_audit(loaded, audit, enabled=not args.no_store, items=args.item)  # history, notify
+    emit(plan, result, lang=lang, fail_on=fail_on, quiet=args.quiet, stdout=stdout, stderr=stderr)
+    print_recorded(recorded, stderr, lang, quiet=args.quiet)
     return exit_code(result, fail_on)
 
 
@@ -102,6 +100,55 @@ def cmd_demo(args: argparse.Namespace, stdout: Console, stderr: Console) -> Exit
         if not args.quiet:
             stderr.print(ui("demo_serving", args.lang or "th", url=server.base_url + "/"))
         return _audit_and_report(loaded, args, stdout, stderr)
+
+
+def cmd_history(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker history``: recent runs with their counts, and each item's failing streak."""
+    with open_history(args.config, args.db) as history:
+        print_history(history.store, history.scope, stdout, args.lang or history.lang, limit=args.limit,
+                      item=args.item_code, db=str(history.db_path))
+    return ExitCode.OK
+
+
+def cmd_diff(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker diff [RUN_A [RUN_B]]``: what changed between two runs; exit 1 when something regressed."""
+    with open_history(args.config, args.db) as history:
+        diff = pick_diff(history.store, history.scope, args.run_a, args.run_b)
+        print_diff(diff, stdout, args.lang or history.lang)
+    return ExitCode.FAILED if diff.regressed else ExitCode.OK
+
+
+def cmd_schedule(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker schedule``: audit on the ``[schedule]`` cron until SIGTERM/SIGINT."""
+    from .schedule import serve
+
+    return ExitCode(serve(args.config, run_now=args.now, lang=args.lang))
+
+
+def cmd_discover(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker discover``: crawl the main website and propose a URL for every item."""
+    from .discover import run_discover, write_into_config
+    from .report.discovery import discovery_text, print_discovery
+
+    loaded = load_config(args.config)
+    lang = args.lang or loaded.config.audit.lang
+    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=stderr, transient=True,
+                  disable=args.quiet or not stderr.is_terminal) as progress:
+        task = progress.add_task(ui("crawl_progress", lang, pages=0))
+        result = run_discover(loaded, items=args.item, top=args.top, max_pages=args.max_pages,
+                              progress=lambda n: progress.update(task, description=ui("crawl_progress", lang, pages=n)))
+    fmt = args.format or ("toml" if args.output else "console")
+    if args.output:
+        Path(args.output).write_text(discovery_text(result, fmt, lang), encoding="utf-8")
+        stderr.print(ui("discover_written", lang, path=args.output), markup=False)
+    elif fmt == "console":
+        print_discovery(result, stdout, lang)
+    else:
+        stdout.out(discovery_text(result, fmt, lang), end="", highlight=False)
+    if args.write:
+        filled = write_into_config(args.config, result)
+        stderr.print(ui("discover_config_updated", lang, path=args.config, count=filled), markup=False)
+    return ExitCode.OK if result.complete else ExitCode.INCOMPLETE
 
 
 def cmd_checklist_list(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
@@ -131,21 +178,44 @@ def cmd_checklist_show(args: argparse.Namespace, stdout: Console, stderr: Consol
 
 EXAMPLES = {
     "audit": "examples:\n  oit-checker audit -c config.toml\n  oit-checker audit --item O24 --item O41 --lang en\n"
-             "  oit-checker audit --format json -o report.json",
+             "  oit-checker audit --format json -o report.json\n"
+             "  oit-checker audit --format html -o report.html --format itas-csv -o itas.csv\n"
+             "  oit-checker audit -o report.html -o junit.xml      # formats from the extensions",
     "demo": "example:\n  oit-checker demo            # serve the demo site and audit it (exits 1: it has failures)",
     "checklist": "examples:\n  oit-checker checklist list\n  oit-checker checklist show ita-2565",
+    "discover": "examples:\n  oit-checker discover -c config.toml           # candidates per item, best first\n"
+                "  oit-checker discover -o items.toml           # a ready [items] block for config.toml\n"
+                "  oit-checker discover --write                 # fill the proposals into config.toml's empty items\n"
+                "exit codes: 0 done, 2 config error, 3 the homepage could not be read",
+    "history": "examples:\n  oit-checker history                 # recent runs and each item's failing streak\n"
+               "  oit-checker history --item O24      # one item across runs",
+    "diff": "examples:\n  oit-checker diff                    # the last two complete runs\n"
+            "  oit-checker diff 20250101T190000Z    # that run against the latest (a unique prefix is enough)\n"
+            "exit codes: 0 nothing regressed, 1 some item regressed, 2 unknown run or too little history",
+    "schedule": "examples:\n  oit-checker schedule -c config.toml        # cron from [schedule], default 0 2 * * *\n"
+                "  oit-checker schedule --now                 # one run now, then on the cron\n"
+                "stops cleanly on SIGTERM or Ctrl-C; systemd and crontab setups: docs/nightly.md",
 }
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--item", action="extend", type=lambda s: [c for c in s.split(",") if c],
                         metavar="CODE", help="audit only these items (repeat, or comma-separated)")
-    parser.add_argument("--format", choices=[f.value for f in Format], default=Format.CONSOLE.value,
-                        help="report format (default: console)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--format", action="append", choices=[f.value for f in Format],
+                        help="report format (default: console); repeat for several reports in one run")
+    parser.add_argument("-o", "--output", action="append", metavar="FILE",
+                        help="write a report to FILE ('-' = standard output): the n-th -o is the file of the "
+                             "n-th --format; an -o beyond them takes its format from the extension (.html .md "
+                             ".xml=junit .csv=itas-csv .json .txt=console). At most one report goes to standard "
+                             "output; the summary line still prints")
     parser.add_argument("--lang", choices=["th", "en"], help="language of messages (default: th)")
     parser.add_argument("--fail-on", choices=["warn", "fail"], help="exit 1 on warnings too with 'warn'")
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary line; no progress")
+    parser.add_argument("--browser", choices=["auto", "always", "never"],
+                        help="open pages in Chromium: auto = only pages that need it (script-built, social "
+                             "networks), always = every HTML page, never (default: [browser] mode, auto)")
+    parser.add_argument("--warc", action="store_true",
+                        help="also keep the fetched responses as a WARC file in the run's evidence")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,12 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
                            epilog=EXAMPLES["audit"])
     audit.add_argument("-c", "--config", default="config.toml", help="agency config file (default: config.toml)")
     _add_report_options(audit)
+    audit.add_argument("--no-store", action="store_true", help="do not save this run in the history")
     audit.set_defaults(func=cmd_audit)
     demo = sub.add_parser("demo", help="serve the bundled demo site and audit it", formatter_class=fmt,
                           description="Serve a demo department site on 127.0.0.1 and audit it.",
                           epilog=EXAMPLES["demo"])
     _add_report_options(demo)
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, no_store=True)
     checklist = sub.add_parser("checklist", help="list or show checklists", formatter_class=fmt,
                                epilog=EXAMPLES["checklist"])
     checklist_sub = checklist.add_subparsers(dest="checklist_command", metavar="ACTION", required=True)
@@ -176,7 +247,61 @@ def build_parser() -> argparse.ArgumentParser:
     show = checklist_sub.add_parser("show", help="the items of one checklist (bundled id or path)")
     show.add_argument("id", help="e.g. ita-2565, or path/to/checklist.toml")
     show.set_defaults(func=cmd_checklist_show)
+    _add_history_commands(sub, fmt)
+    _add_discover_command(sub, fmt)
     return parser
+
+
+def _add_history_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                          fmt: type[argparse.HelpFormatter]) -> None:
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("-c", "--config", help="agency config file (default: config.toml when it exists)")
+        parser.add_argument("--db", metavar="FILE", help="history database (default: [storage] path, or the "
+                                                         "user's data directory)")
+        parser.add_argument("--lang", choices=["th", "en"], help="language of messages (default: th)")
+
+    history = sub.add_parser("history", help="recent runs and each item's trend", formatter_class=fmt,
+                             description="Recent runs with their counts, and how long each item has failed.",
+                             epilog=EXAMPLES["history"])
+    common(history)
+    history.add_argument("-n", "--limit", type=int, default=20, help="how many runs (default: 20)")
+    history.add_argument("--item", dest="item_code", metavar="CODE", help="one item's verdict in every run")
+    history.set_defaults(func=cmd_history)
+    diff = sub.add_parser("diff", help="what changed between two runs", formatter_class=fmt,
+                          description="Items that regressed, recovered or changed reason between two runs.",
+                          epilog=EXAMPLES["diff"])
+    common(diff)
+    diff.add_argument("run_a", nargs="?", metavar="RUN_A", help="the earlier run (default: the one before the latest)")
+    diff.add_argument("run_b", nargs="?", metavar="RUN_B", help="the later run (default: the latest)")
+    diff.set_defaults(func=cmd_diff)
+    schedule = sub.add_parser("schedule", help="audit on a cron schedule until stopped", formatter_class=fmt,
+                              description="Run the audit on the [schedule] cron, keep history, notify on changes.",
+                              epilog=EXAMPLES["schedule"])
+    schedule.add_argument("-c", "--config", default="config.toml", help="agency config file (default: config.toml)")
+    schedule.add_argument("--now", action="store_true", help="run one audit at start, then follow the cron")
+    schedule.add_argument("--lang", choices=["th", "en"], help="language of the log lines (default: [audit] lang)")
+    schedule.set_defaults(func=cmd_schedule)
+
+
+def _add_discover_command(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                          fmt: type[argparse.HelpFormatter]) -> None:
+    discover = sub.add_parser("discover", help="crawl the main website and suggest a URL per item",
+                              formatter_class=fmt, epilog=EXAMPLES["discover"],
+                              description="Crawl the main website and rank candidate URLs for every checklist item "
+                                          "by link text, title, headings and content.")
+    discover.add_argument("-c", "--config", default="config.toml", help="agency config file (default: config.toml)")
+    discover.add_argument("--item", action="extend", type=lambda s: [c for c in s.split(",") if c],
+                          metavar="CODE", help="only these items (repeat, or comma-separated)")
+    discover.add_argument("--top", type=int, default=3, help="candidates shown per item (default: 3)")
+    discover.add_argument("--max-pages", type=int, metavar="N", help="crawl at most N URLs (default: [crawl] max_pages)")
+    discover.add_argument("--format", choices=["console", "toml", "json"],
+                          help="console table (default), the [items] TOML block, or JSON (default with -o: toml)")
+    discover.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    discover.add_argument("--write", action="store_true",
+                          help="fill the proposed URLs into the config's items that have none (validated first)")
+    discover.add_argument("--lang", choices=["th", "en"], help="language of messages (default: th)")
+    discover.add_argument("-q", "--quiet", action="store_true", help="no progress")
+    discover.set_defaults(func=cmd_discover)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ silently changes what is checked.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import tomllib
 from pathlib import Path
@@ -87,6 +88,42 @@ class HttpSettings(_Strict):
     """Fetch a random path on each host to recognise pages that answer 200 for everything."""
 
 
+class CrawlSettings(_Strict):
+    """The crawl of the main website that proves each item is linked from it (``oit_checker.crawl``)."""
+
+    max_pages: int = Field(default=500, ge=1, le=1_000_000)
+    """URLs fetched on the main website (pages and files, the homepage included)."""
+    max_depth: int = Field(default=5, ge=0, le=50)
+    """Clicks from the homepage; deeper pages are not read."""
+    obey_robots: bool = True
+    """Obey robots.txt while crawling; configured item URLs are checked whatever it says."""
+    sitemap: bool = True
+    """Read sitemap.xml (and robots.txt ``Sitemap:`` lines) for pages the links do not reach."""
+    pdf_links: str = Field(default="oit", pattern="^(none|oit|all)$")
+    """Read links from site PDFs: ``none``, ``oit`` (item URLs and PDFs linked with OIT words), ``all``."""
+    max_page_mb: float = Field(default=5.0, gt=0)
+    """HTML pages are read for links up to this size; files are never downloaded by the crawl."""
+    exclude: tuple[str, ...] = ()
+    """Regular expressions; URLs matching one are not crawled (calendars, search results …)."""
+    check_links: bool = True
+    """Check every link on the OIT index pages and report the broken ones."""
+    max_link_checks: int = Field(default=500, ge=0, le=100_000)
+    max_crawl_delay: float = Field(default=10.0, ge=0)
+    """The longest robots.txt ``Crawl-delay`` honoured, in seconds."""
+
+    @field_validator("exclude")
+    @classmethod
+    def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        return value
+
+
 class ItemUrls(_Strict):
     """The URL(s) the agency will submit to ITAS for one item."""
 
@@ -101,12 +138,197 @@ class ItemUrls(_Strict):
         return value
 
 
+class StorageSettings(_Strict):
+    """Where the history of runs is kept (SQLite; see ``oit_checker.store``)."""
+
+    enabled: bool = True
+    """Save every ``audit`` and ``schedule`` run; ``--no-store`` turns it off for one run."""
+    path: str = ""
+    """The SQLite file, relative to the config file; default: the user's data directory."""
+
+
+class ScheduleSettings(_Strict):
+    """When ``oit-checker schedule`` runs the audit (APScheduler 3.x cron trigger)."""
+
+    cron: str = "0 2 * * *"
+    """Five-field crontab expression: minute hour day month weekday."""
+    timezone: str = "Asia/Bangkok"
+    misfire_grace: int = Field(default=3600, ge=1)
+    """Seconds a run may start late (the machine was asleep or busy) before it is skipped."""
+    coalesce: bool = True
+    """Run once, not once per missed time, after the machine sleeps through several."""
+    lock_file: str = ""
+    """Lock that keeps one run at a time; default: next to the history database."""
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a five-field crontab expression ({exc})") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone; use an IANA name such as Asia/Bangkok") from exc
+        return value
+
+
+class WebhookSettings(_Strict):
+    """A generic JSON webhook (POST), signed with HMAC-SHA256 when a secret is set."""
+
+    url: str = ""
+    """Where to POST; empty (and no ``url_env`` variable set) turns the webhook off."""
+    url_env: str = "OIT_CHECKER_WEBHOOK_URL"
+    """Environment variable that holds the URL instead (for URLs that embed a token)."""
+    secret_env: str = "OIT_CHECKER_WEBHOOK_SECRET"  # noqa: S105 - the name of a variable, not a secret
+    """Environment variable holding the HMAC secret (never put the secret in this file)."""
+    timeout: float = Field(default=10.0, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _url_http(cls, value: str) -> str:
+        return _check_http_url(value) if value else value
+
+
+class EmailSettings(_Strict):
+    """E-mail over SMTP; the password comes from an environment variable."""
+
+    host: str = ""
+    """SMTP server; empty turns e-mail off."""
+    port: int = Field(default=587, ge=1, le=65535)
+    security: str = Field(default="starttls", pattern="^(starttls|ssl|none)$")
+    """``starttls`` (port 587), ``ssl`` (implicit TLS, port 465) or ``none`` (a local relay only)."""
+    username: str = ""
+    password_env: str = "OIT_CHECKER_SMTP_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+    """Environment variable holding the SMTP password (never put the password in this file)."""
+    sender: str = ""
+    """The From address; default: ``username``."""
+    to: tuple[str, ...] = ()
+    ca_file: str = ""
+    """Extra CA certificate (PEM) to trust, for a mail server with a private CA."""
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class NotifySettings(_Strict):
+    """Who is told when an item regresses or recovers, or a run fails."""
+
+    confirm_after: int = Field(default=2, ge=1, le=30)
+    """An item must fail (or warn) on this many runs in a row before anyone is told."""
+    on_run_failure: bool = True
+    """Also tell when a run itself fails (crash, bad config, no server answered)."""
+    lang: str = Field(default="th", pattern="^(th|en)$")
+    webhook: WebhookSettings = WebhookSettings()
+    email: EmailSettings = EmailSettings()
+
+
+class AssessmentSettings(_Strict):
+    """The assessment calendar: how many days are left to fix what fails."""
+
+    submission_deadline: dt.date | None = None
+    """The ITAS closing date (``2025-03-31``; a year above 2400 is read as B.E.)."""
+    warn_days: int = Field(default=30, ge=0)
+    """Within this many days of the deadline, items still failing are raised in the summary."""
+
+    @field_validator("submission_deadline", mode="before")
+    @classmethod
+    def _buddhist_era(cls, value: Any) -> Any:
+        if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit() and int(value[:4]) > 2400:
+            value = f"{int(value[:4]) - 543:04d}{value[4:]}"
+        elif isinstance(value, dt.date) and value.year > 2400:
+            value = value.replace(year=value.year - 543)
+        return value
+
+
+class BrowserSettings(_Strict):
+    """When and how item pages are opened in a real browser (Chromium through Playwright)."""
+
+    mode: str = Field(default="auto", pattern="^(auto|always|never)$")
+    """``auto``: only pages that need it (script-built, social networks, ``hosts_needing_browser``);
+    ``always``: every HTML item page; ``never``: no browser (those pages end ``needs_browser``)."""
+    executable_path: str = ""
+    """A Chromium to use; default: Playwright's own, else /usr/bin/chromium, chromium-browser."""
+    max_pages: int = Field(default=2, ge=1, le=16)
+    """Pages open at once (each one is a browser tab using 50-150 MB)."""
+    navigation_timeout: float = Field(default=30.0, gt=0)
+    page_timeout: float = Field(default=60.0, gt=0)
+    """Cap on one page: loading, waiting for scripts, reading it and the screenshot."""
+    idle_wait: float = Field(default=2.0, ge=0)
+    """After the page loads, at most this long waiting for its scripts' requests to finish."""
+    recycle_after: int = Field(default=50, ge=1)
+    """Start a fresh browser after this many pages (long runs stay lean)."""
+    hosts_needing_browser: tuple[str, ...] = ()
+    """Hosts (subdomains included) whose pages are always opened in the browser in ``auto`` mode."""
+    social_rules: str = ""
+    """Your own social-network rules file (TOML, relative to this file), merged over the bundled ones."""
+
+    @field_validator("hosts_needing_browser")
+    @classmethod
+    def _bare_hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for host in value:
+            if not host or "/" in host or ":" in host or host != host.strip().lower():
+                raise ValueError(f"{host!r} is not a bare lower-case host name (no scheme, path or port)")
+        return value
+
+
+class EvidenceSettings(_Strict):
+    """The evidence bundle kept for every run (``oit_checker.evidence``)."""
+
+    enabled: bool = True
+    dir: str = ""
+    """Where runs' evidence goes (relative to this file); default: ``$OIT_CHECKER_EVIDENCE_DIR``,
+    else the user's data directory (``~/.local/share/oit-checker/evidence``)."""
+    screenshots: str = Field(default="all", pattern="^(all|rendered|none)$")
+    """``all``: every item page (HTML in the browser, PDF page 1 with pdftoppm); ``rendered``: only
+    pages the browser opened for the verdict; ``none``."""
+    screenshot_max_height: int = Field(default=8000, ge=500, le=50000)
+    """Full-page screenshots are cut at this height in pixels."""
+    warc: bool = False
+    """Also write the fetched responses as a WARC file (``--warc`` turns it on for one run)."""
+    max_age_days: int = Field(default=90, ge=0)
+    """Runs' evidence older than this is deleted at the next run; 0 keeps everything."""
+
+
+class DocumentSettings(_Strict):
+    """How PDF, DOCX and XLSX files are read (``oit_checker.extract.options``): caps and OCR."""
+
+    ocr: str = Field(default="auto", pattern="^(auto|off)$")
+    """``auto``: read scanned pages with Tesseract when it and its language data are installed; ``off``."""
+    ocr_languages: str = Field(default="tha+eng", pattern=r"^[a-z_]+(\+[a-z_]+)*$")
+    ocr_max_pages: int = Field(default=10, ge=1, le=500)
+    ocr_dpi: int = Field(default=200, ge=72, le=600)
+    ocr_min_confidence: float = Field(default=60.0, ge=0, le=100)
+    """Mean word confidence (0–100) below which OCR text is too poor to judge (``no_text_layer``)."""
+    max_pages: int = Field(default=200, ge=1, le=10000)
+    max_decompressed_mb: float = Field(default=100.0, gt=0)
+    max_cells: int = Field(default=200_000, ge=1)
+    timeout: float = Field(default=120.0, gt=0)
+    """Seconds for one document, OCR included."""
+
+
 class Config(_Strict):
     """The whole agency config file."""
 
     agency: Agency
     audit: AuditSettings = AuditSettings()
     http: HttpSettings = HttpSettings()
+    crawl: CrawlSettings = CrawlSettings()
+    storage: StorageSettings = StorageSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    notify: NotifySettings = NotifySettings()
+    assessment: AssessmentSettings = AssessmentSettings()
+    browser: BrowserSettings = BrowserSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
+    documents: DocumentSettings = DocumentSettings()
     items: dict[str, ItemUrls] = {}
 
 

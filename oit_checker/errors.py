@@ -2,6 +2,12 @@
 
     OitCheckerError
     ├── ConfigError        a config or checklist file is missing, malformed or invalid
+    ├── OutputError        --format and -o do not pair up, or a report file cannot be written
+    │                      (``oit_checker.report.outputs``)
+    ├── StoreError         the history database cannot be opened, upgraded, read or written
+    │                      (``oit_checker.store``)
+    ├── NotifyError        a notification channel could not deliver (``oit_checker.notify``;
+    │                      caught per channel: it never stops a run)
     └── DemoError          the demo site could not be served
 """
 

@@ -97,6 +97,8 @@ class FetchResult:
     """Seconds for the whole fetch, retries included."""
     fetched_at: str = ""
     """ISO timestamp (UTC) of the final attempt."""
+    rendered_by: str = ""
+    """``chromium`` when a browser fetched it: ``body`` is then the DOM after scripts ran."""
 
     @property
     def content_type(self) -> str:
@@ -115,6 +117,26 @@ class Link:
 
     url: str
     text: str = ""
+
+
+@dataclass(frozen=True)
+class DocDate:
+    """A date a file carries outside its running text, and where it came from."""
+
+    source: str
+    """``pdf_metadata``, ``docx_properties``, ``xlsx_properties`` or ``xlsx_cell``."""
+    field: str
+    """The field or cell: ``CreationDate``, ``modified``, ``ต.ค. 66!H4`` …"""
+    value: dt.date
+
+
+@dataclass(frozen=True)
+class Table:
+    """The header rows of one table (the first rows, or a sheet's header zone)."""
+
+    where: str
+    """``table 2``, a sheet name …"""
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,15 @@ class Document:
     """The character encoding used to decode an HTML page, and why (e.g. ``cp874 (meta)``)."""
     warnings: tuple[str, ...] = ()
     """Reason codes for extraction problems (``no_text_layer``, ``extract_failed`` …)."""
+    dates: tuple[DocDate, ...] = ()
+    """Dates the format itself holds, with where each came from (PDF CreationDate, DOCX core
+    properties, XLSX date cells); dates written in the text are found by the checks."""
+    tables: tuple[Table, ...] = ()
+    """Tables' header rows (HTML, DOCX, XLSX), for the ``columns`` element rule."""
+    ocr_confidence: float | None = None
+    """Mean word confidence (0–100) when some of the text was read by OCR."""
+    extraction: dict[str, Any] = field(default_factory=dict)
+    """How the text was obtained, for evidence: pages read, scanned pages, OCR state, caps hit."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +183,9 @@ class UrlResult:
     url: str
     fetch: FetchResult | None
     findings: tuple[Finding, ...]
+    evidence_files: dict[str, str] = field(default_factory=dict)
+    """This URL's files in the run's evidence bundle by kind (``screenshot``, ``fetch``, ``text``,
+    ``findings``), absolute paths; empty when no evidence was kept (``oit_checker.evidence``)."""
 
     @property
     def status(self) -> Status:
@@ -177,6 +211,46 @@ class ItemResult:
 
 
 @dataclass(frozen=True)
+class BrokenLink:
+    """A link on an OIT index page of the main website that is broken or could not be checked."""
+
+    page: str
+    """The page the link is on."""
+    url: str
+    text: str
+    """The link's text, as the assessor sees it."""
+    status: Status
+    """``fail`` when broken (404, 410, loop …), ``unverified`` when it could not be checked."""
+    reason: str
+    """A reason code of the reachable or public check (``http_404``, ``dns_error``, ``bot_wall`` …)."""
+    http_status: int | None = None
+    detail: str = ""
+    """What the fetch said (the error, the bot-wall header …)."""
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    """What the crawl of the main website did, for reports (see ``oit_checker.crawl``)."""
+
+    pages: int
+    """HTML pages read."""
+    fetches: int
+    """Requests made on the main website."""
+    urls_seen: int
+    depth_reached: int
+    limit_reached: str
+    """``max_pages`` or ``max_depth`` when the crawl stopped early ('' when it saw everything)."""
+    max_pages: int
+    max_depth: int
+    robots_blocked: int = 0
+    sitemap_urls: int = 0
+    elapsed: float = 0.0
+    oit_pages: tuple[str, ...] = ()
+    """Pages whose links were checked: the homepage, the OIT index pages, pages linking to 2+ item URLs."""
+    broken_links: tuple[BrokenLink, ...] = ()
+
+
+@dataclass(frozen=True)
 class AuditResult:
     """One audit run: what the reporters render and the store keeps."""
 
@@ -194,6 +268,17 @@ class AuditResult:
     """False when nothing could be fetched at all (every request failed or was blocked)."""
     homepage_problem: str | None = None
     """Reason code when the homepage itself could not be read (links from it are then unknown)."""
+    crawl: CrawlSummary | None = None
+    """The crawl of the main website (None when no crawl ran)."""
+    deadline: dt.date | None = None
+    """The ITAS submission deadline (``[assessment] submission_deadline``), when one is set."""
+    deadline_warn_days: int = 30
+    """Within this many days of ``deadline``, items still failing are raised (``[assessment] warn_days``)."""
+    evidence_dir: str | None = None
+    """Where this run's evidence bundle was written (None when evidence is off)."""
+    browser: dict[str, Any] = field(default_factory=dict)
+    """How pages were rendered: ``mode``, the browser ``used``, pages ``rendered``, and the
+    ``problem`` (``no_browser``, ``browser_off``) when some page needed a browser it did not get."""
 
     def counts(self) -> dict[Status, int]:
         """How many items ended in each status (every status present, maybe 0)."""

@@ -26,6 +26,18 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`audit` saves every run in the user's data directory: never the real one in tests.
+
+    Secrets for notifications are unset too, so no test depends on the machine's environment.
+    """
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+    for name in ("OIT_CHECKER_WEBHOOK_URL", "OIT_CHECKER_WEBHOOK_SECRET", "OIT_CHECKER_SMTP_PASSWORD",
+                 "OIT_CHECKER_EVIDENCE_DIR"):  # evidence bundles go under XDG_DATA_HOME too
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def thai_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A real Thai PDF with a text layer: the demo's, or one rendered now by Chromium."""

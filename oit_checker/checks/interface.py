@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checklist import Item
+from ..crawl import LinkGraph
+from ..dates import THAI_TZ
 from ..models import Document, FetchResult, Finding
 
 
@@ -25,11 +28,13 @@ class Context:
     domains: tuple[str, ...]
     assessment_year: int
     """B.E. year of the assessment; periods are relative to it."""
-    homepage_links: frozenset[str] | None = None
-    """Normalised URLs linked from the homepage, or None when the homepage could not be read."""
+    crawl: LinkGraph | None = None
+    """The crawl of the main website (links, click paths), or None when no crawl ran."""
     soft_404_fingerprints: dict[str, str] = field(default_factory=dict)
     """Host -> fingerprint of the page it serves for a random, surely missing path (when 200)."""
     max_body_bytes: int = 25 * 1024 * 1024
+    today: dt.date = field(default_factory=lambda: dt.datetime.now(THAI_TZ).date())
+    """The audit's date in Thai time: which months of a ``monthly`` item are already due."""
 
 
 CheckFn = Callable[[Page, Item, Context], list[Finding]]

@@ -1,14 +1,18 @@
-"""Is the URL on the main website, or an accepted external host linked from it?
+"""Is the URL on the main website, or an accepted external host, **and** linked from it?
 
-Until the crawl lands, "linked" is proven only by a link on the homepage itself; anything else
-is ``unverified`` (never ``pass`` on faith).
+"Linked" is proven by the crawl (``ctx.crawl``): the shortest click path homepage -> … -> URL is
+the evidence. A URL the crawl never reached is an ``orphan_page`` (warn) on the main website and
+``not_linked_from_main_site`` (fail) on an allowed external host -- but only when the crawl saw
+the whole site; when it stopped at a limit, or robots.txt kept it out of linked pages, the answer
+is ``unverified``, never ``fail``. Without a crawl (``ctx.crawl`` is None) a URL on the main
+website passes on its host alone and an external one is ``link_not_verified``.
 """
 
 from __future__ import annotations
 
 from ..checklist import Item
 from ..models import Check, Finding, Status
-from ..urls import host_matches, host_of, normalize_url, same_page
+from ..urls import host_matches, host_of, same_page
 from .interface import Context, Page
 
 
@@ -16,20 +20,50 @@ def check_location(page: Page, item: Item, ctx: Context) -> list[Finding]:
     """See the module docstring."""
     url = page.fetch.url
     host = host_of(url)
-    params = {"host": host}
+    params: dict[str, object] = {"host": host}
     if same_page(url, ctx.homepage):
         return [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", params, {"homepage": ctx.homepage})]
-    if host_matches(host, ctx.domains):
-        return [Finding(Check.LOCATION, Status.PASS, "on_main_site", params, {"domains": list(ctx.domains)})]
-    linked = ctx.homepage_links is not None and (
-        normalize_url(url) in ctx.homepage_links or normalize_url(page.fetch.final_url) in ctx.homepage_links)
-    if linked:
-        evidence = {"click_path": [ctx.homepage, url]}
-        if host_matches(host, item.allowed_hosts):
-            return [Finding(Check.LOCATION, Status.PASS, "linked_from_homepage", params, evidence)]
+    on_site = host_matches(host, ctx.domains)
+    allowed = host_matches(host, item.allowed_hosts)
+    crawl = ctx.crawl
+    if crawl is None:
+        if on_site:
+            return [Finding(Check.LOCATION, Status.PASS, "on_main_site", params, {"domains": list(ctx.domains)})]
+        if allowed:
+            return [Finding(Check.LOCATION, Status.UNVERIFIED, "link_not_verified", params,
+                            {"allowed_hosts": list(item.allowed_hosts)})]
+        return [_not_on_main_site(params, item, ctx)]
+    path = crawl.click_path(url) or crawl.click_path(page.fetch.final_url)
+    if path is not None:
+        evidence = {"click_path": path, "clicks": len(path) - 1}
+        if on_site or allowed:
+            return [Finding(Check.LOCATION, Status.PASS, "linked_from_main_site", {**params, "clicks": len(path) - 1},
+                            evidence)]
         return [Finding(Check.LOCATION, Status.WARN, "external_host_linked", params, evidence)]
-    if host_matches(host, item.allowed_hosts):
-        return [Finding(Check.LOCATION, Status.UNVERIFIED, "link_not_verified", params,
-                        {"allowed_hosts": list(item.allowed_hosts)})]
-    return [Finding(Check.LOCATION, Status.FAIL, "not_on_main_site", params,
-                    {"domains": list(ctx.domains), "allowed_hosts": list(item.allowed_hosts)})]
+    if not (on_site or allowed):
+        return [_not_on_main_site(params, item, ctx)]
+    summary = crawl.summary()
+    evidence = {"pages_crawled": summary.pages, "limit_reached": summary.limit_reached,
+                "max_pages": summary.max_pages, "max_depth": summary.max_depth}
+    info = crawl.info(url)
+    if info is not None and info.in_sitemap:
+        evidence["in_sitemap"] = True
+    if not crawl.root_ok:
+        problem = crawl.homepage_problem or "unknown"
+        return [Finding(Check.LOCATION, Status.UNVERIFIED, "homepage_unreadable", {**params, "problem": problem},
+                        evidence)]
+    if summary.limit_reached:
+        return [Finding(Check.LOCATION, Status.UNVERIFIED, "crawl_limit_reached",
+                        {**params, "limit": summary.limit_reached}, evidence)]
+    if summary.robots_blocked:
+        return [Finding(Check.LOCATION, Status.UNVERIFIED, "crawl_blocked_by_robots",
+                        {**params, "blocked": summary.robots_blocked}, evidence)]
+    if on_site:
+        return [Finding(Check.LOCATION, Status.WARN, "orphan_page", {**params, "pages": summary.pages}, evidence)]
+    return [Finding(Check.LOCATION, Status.FAIL, "not_linked_from_main_site", {**params, "pages": summary.pages},
+                    evidence)]
+
+
+def _not_on_main_site(params: dict[str, object], item: Item, ctx: Context) -> Finding:
+    return Finding(Check.LOCATION, Status.FAIL, "not_on_main_site", params,
+                   {"domains": list(ctx.domains), "allowed_hosts": list(item.allowed_hosts)})

@@ -39,6 +39,8 @@ def check_public(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if fetch.redirects and LOGIN_PATH.search(final_path.path + "?" + final_path.query):
         why = f"redirected to {fetch.final_url}"
         return [Finding(Check.PUBLIC, Status.FAIL, "login_wall", {"detail": why}, {**evidence, "why": why})]
+    if doc is not None and "encrypted" in doc.warnings:  # a PDF/DOCX/XLSX that needs a password to open
+        return [Finding(Check.PUBLIC, Status.FAIL, "password_protected", {}, {**evidence, "kind": doc.kind})]
     if doc is not None and doc.kind == "html" and doc.password_inputs and len(doc.text) < SHORT_LOGIN_PAGE:
         why = "the page is a password form"
         return [Finding(Check.PUBLIC, Status.FAIL, "login_wall", {"detail": why}, {**evidence, "why": why})]

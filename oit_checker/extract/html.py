@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..fetch.encoding import decode_html
 from ..models import Document, Link
+from .tables import html_tables
 
 _INVISIBLE = "script, style, noscript, template, svg, head"
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
@@ -43,11 +44,12 @@ def extract_html(body: bytes, url: str, content_type: str = "") -> Document:
     password_inputs = len(tree.css('input[type="password" i]'))
     forms = len(tree.css("form"))
     scripts = len(tree.css("script"))
+    tables = html_tables(tree)
     for node in tree.css(_INVISIBLE):
         node.decompose()
     root = tree.body or tree.root
     visible = fold(root.text(separator="\n")) if root is not None else ""
-    return Document(kind="html", text=visible, title=title, headings=headings, links=links,
+    return Document(kind="html", text=visible, title=title, headings=headings, links=links, tables=tables,
                     meta_refresh=refresh, password_inputs=password_inputs, forms=forms,
                     scripts=scripts, text_source="html", encoding=encoding)
 

@@ -1,6 +1,7 @@
-"""Fetchers: turn a URL into a ``FetchResult`` (HTTP now; a browser fetcher shares the interface)."""
+"""Fetchers: turn a URL into a ``FetchResult`` (HTTP, and the browser for pages that need one)."""
 
+from .browser import BrowserFetcher, BrowserOptions
 from .http import HttpFetcher
 from .interface import Fetcher
 
-__all__ = ["Fetcher", "HttpFetcher"]
+__all__ = ["BrowserFetcher", "BrowserOptions", "Fetcher", "HttpFetcher"]

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..models import FetchResult, Redirect
-from .interface import Fetcher
+from .interface import BodyCap, Fetcher
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -130,6 +130,13 @@ class HttpFetcher(Fetcher):
 
     async def fetch(self, url: str) -> FetchResult:
         """See ``Fetcher.fetch``."""
+        return await self._fetch(url, None)
+
+    async def fetch_capped(self, url: str, body_cap: BodyCap) -> FetchResult:
+        """See ``Fetcher.fetch_capped``: the connection is dropped once the cap is reached."""
+        return await self._fetch(url, body_cap)
+
+    async def _fetch(self, url: str, cap: BodyCap | None) -> FetchResult:
         started = time.monotonic()
         chain: list[Redirect] = []
         seen = {(url, self._cookie_state())}
@@ -137,11 +144,11 @@ class HttpFetcher(Fetcher):
         tls_error: str | None = None
         attempts = 0
         while True:
-            attempt, used, tls = await self._get_with_retries(current, insecure=tls_error is not None)
+            attempt, used, tls = await self._get_with_retries(current, insecure=tls_error is not None, cap=cap)
             attempts += used
             if tls is not None and tls_error is None:
                 tls_error = tls
-                attempt, used, still = await self._get_with_retries(current, insecure=True)
+                attempt, used, still = await self._get_with_retries(current, insecure=True, cap=cap)
                 attempts += used
                 if still is not None:  # the handshake itself fails, not just the certificate
                     attempt.error = "tls_handshake_failed"
@@ -179,12 +186,13 @@ class HttpFetcher(Fetcher):
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
 
-    async def _get_with_retries(self, url: str, insecure: bool) -> tuple[_Attempt, int, str | None]:
+    async def _get_with_retries(self, url: str, insecure: bool,
+                                cap: BodyCap | None = None) -> tuple[_Attempt, int, str | None]:
         """One URL, retried on transient trouble. Returns (attempt, tries used, TLS problem)."""
         tries = 0
         while True:
             tries += 1
-            attempt = await self._get_once(url, insecure)
+            attempt = await self._get_once(url, insecure, cap)
             if attempt.error == "tls_error":
                 return attempt, tries, attempt.detail
             transient = attempt.error in ("timeout", "connect_error") or attempt.status in RETRY_STATUSES
@@ -200,15 +208,16 @@ class HttpFetcher(Fetcher):
                 delay = max(delay, attempt.retry_after)
             await self._sleep(delay)
 
-    async def _get_once(self, url: str, insecure: bool) -> _Attempt:
+    async def _get_once(self, url: str, insecure: bool, cap: BodyCap | None = None) -> _Attempt:
         host = urlsplit(url).hostname or ""
         client = self._insecure_client() if insecure else self._client
         async with self._global, self._hosts.semaphore(host):
             await self._hosts.wait_turn(host)
             try:
                 async with asyncio.timeout(self.options.total_timeout), client.stream("GET", url) as response:
-                    body, truncated = await self._read_capped(response)
                     headers = {k.lower(): v for k, v in response.headers.items()}
+                    limit = self.options.max_body_bytes if cap is None else min(cap(headers), self.options.max_body_bytes)
+                    body, truncated = await self._read_capped(response, limit)
                     return _Attempt(response.status_code, headers, body, truncated,
                                     retry_after=_retry_after(headers.get("retry-after")))
             except httpx.TimeoutException as exc:
@@ -229,8 +238,9 @@ class HttpFetcher(Fetcher):
             self._insecure = self._make_client(verify=False)
         return self._insecure
 
-    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, bool]:
-        cap = self.options.max_body_bytes
+    async def _read_capped(self, response: httpx.Response, cap: int) -> tuple[bytes, bool]:
+        if cap <= 0 and response.status_code not in (204, 304) and response.headers.get("content-length") != "0":
+            return b"", True
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():

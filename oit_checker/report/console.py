@@ -9,8 +9,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..deadline import deadline_text
 from ..messages import reason_fix, reason_message, status_label, ui
 from ..models import AuditResult, Finding, ItemResult, Status
+from .crawl_section import crawl_lines
 from .interface import Reporter
 
 COLOURS = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red", Status.UNVERIFIED: "blue"}
@@ -24,6 +26,7 @@ class ConsoleReporter(Reporter):
         super().__init__(lang)
         self.color = color
         self.width = width
+        self._evidence_dir: str | None = None
 
     def render(self, result: AuditResult) -> str:
         """See ``Reporter.render``."""
@@ -36,6 +39,7 @@ class ConsoleReporter(Reporter):
     def print(self, result: AuditResult, console: Console) -> None:
         """Write the report to a rich console (the CLI's own, so colours follow the terminal)."""
         lang = self.lang
+        self._evidence_dir = result.evidence_dir  # screenshot paths are shown relative to it
         header = Text.assemble(
             (ui("title", lang, agency=result.agency_name), "bold"), "\n",
             ui("checklist", lang, checklist=result.checklist_id, year=result.assessment_year), "\n",
@@ -43,7 +47,13 @@ class ConsoleReporter(Reporter):
         console.print(Panel(header, expand=False))
         for group, items in _grouped(result.items):
             console.print(self._table(group, items))
+        crawl = crawl_lines(result.crawl, self.lang)  # the crawl, and broken links on the OIT pages
+        if crawl is not None:
+            console.print(crawl)
         console.print(self.summary_text(result))
+        deadline = deadline_text(result, self.lang)  # days left to ITAS; items still failing near it
+        if deadline is not None:
+            console.print(deadline)
         for hint in self._hints(result):
             console.print(Text("• " + hint, style="dim"))
 
@@ -77,6 +87,12 @@ class ConsoleReporter(Reporter):
         findings = list(item.findings)
         for url in item.urls:
             lines.append(Text(url.url, style="dim"))
+            files = url.evidence_files  # the screenshot, or else the URL's evidence folder
+            if files.get("screenshot") or files.get("fetch"):
+                key, path = ("screenshot", files["screenshot"]) if files.get("screenshot") else \
+                    ("evidence_url", files["fetch"].rsplit("/", 1)[0] + "/")
+                lines.append(Text("  " + ui(key, lang, path=_shown_path(path, item_root=self._evidence_dir)),
+                                  style="dim", overflow="fold"))
             findings = [*findings, *url.findings]
         shown = [f for f in findings if f.status is not Status.PASS] if item.status is not Status.PASS else []
         for finding in shown:
@@ -110,7 +126,19 @@ class ConsoleReporter(Reporter):
             hints.append(ui("hint_unverified", self.lang))
         if any(i.confidence == "unverified" for i in result.items):
             hints.append(ui("hint_confidence", self.lang))
+        problem = result.browser.get("problem")
+        if problem in ("no_browser", "browser_off", "browser_failed"):
+            hints.append(ui(f"hint_{problem}", self.lang, detail=result.browser.get("problem_detail") or ""))
+        if result.evidence_dir:
+            hints.append(ui("evidence_dir", self.lang, path=result.evidence_dir))
         return hints
+
+
+def _shown_path(path: str, item_root: str | None) -> str:
+    """A path inside the run's evidence folder, relative to it (the folder is printed at the end)."""
+    if item_root and path.startswith(item_root.rstrip("/") + "/"):
+        return path[len(item_root.rstrip("/")) + 1:]
+    return path
 
 
 def _grouped(items: tuple[ItemResult, ...]) -> list[tuple[str, list[ItemResult]]]:

@@ -6,11 +6,22 @@ import hashlib
 import json
 from typing import Any
 
+from ..deadline import deadline_status
 from ..messages import reason_fix, reason_message
 from ..models import AuditResult, Finding, ItemResult, UrlResult
+from .crawl_section import crawl_dict
 from .interface import Reporter
 
 SCHEMA = "oit-checker/report/v1"
+
+
+def _deadline(result: AuditResult) -> dict[str, Any] | None:
+    """The ITAS deadline and the days left (``[assessment] submission_deadline``), or None."""
+    status = deadline_status(result)
+    if status is None:
+        return None
+    return {"date": status.deadline.isoformat(), "days_left": status.days_left, "near": status.near,
+            "still_failing": list(status.failing)}
 
 
 class JsonReporter(Reporter):
@@ -36,11 +47,15 @@ class JsonReporter(Reporter):
                 "fiscal_year": {"current": result.assessment_year, "previous": result.assessment_year - 1},
                 "complete": result.complete,
                 "lang": self.lang,
+                "deadline": _deadline(result),
+                "browser": result.browser or None,
+                "evidence_dir": result.evidence_dir,
             },
             "agency": {"name": result.agency_name, "homepage": result.homepage,
                        "homepage_problem": result.homepage_problem},
             "summary": {"total": len(result.items), **{s.value: n for s, n in counts.items()}},
             "items": [self._item(i) for i in result.items],
+            "crawl": crawl_dict(result.crawl, self.lang),
         }
 
     def _item(self, item: ItemResult) -> dict[str, Any]:
@@ -62,7 +77,9 @@ class JsonReporter(Reporter):
             "sha256": hashlib.sha256(fetch.body).hexdigest() if fetch and fetch.body else None,
             "fetched_at": fetch.fetched_at if fetch else None,
             "elapsed_s": fetch.elapsed if fetch else None,
+            "rendered_by": (fetch.rendered_by or None) if fetch else None,
             "status": url.status.value,
+            "evidence_files": url.evidence_files,
             "checks": [self._finding(f) for f in url.findings],
         }
 

@@ -14,10 +14,19 @@ from oit_checker.cli import main
 from oit_checker.demo import SiteServer, start_demo_server
 
 DEMO_EXPECTED = {
-    "O3": ("pass", None), "O9": ("warn", "homepage_as_item_url"), "O24": ("pass", None),
-    "O27": ("fail", "http_404"), "O28": ("fail", "missing_element"), "O35": ("pass", None),
+    "O3": ("pass", None), "O9": ("warn", "homepage_as_item_url"), "O23": ("fail", "missing_months"),
+    "O24": ("pass", None), "O27": ("fail", "http_404"), "O28": ("fail", "missing_element"), "O35": ("pass", None),
     "O37": ("unverified", "bot_wall"), "O41": ("fail", "stale_fiscal_year"),
 }
+"""Each demo item's verdict and a reason it shows. O23 (a monthly XLSX summary without March 2567)
+was added with the document readers (issue 3), as were O37's scanned PDF (``no_text_layer``) and
+O41's FY2565 PDF (``stale_fiscal_year``): ``DEMO_DOCUMENTS`` pins those per URL."""
+DEMO_DOCUMENTS = {
+    "/ita/docs/o23-procurement-monthly-2567.xlsx": ("fresh", "fail", "missing_months"),
+    "/ita/docs/o37-risk-report-6m-2567-scan.pdf": ("content", "unverified", "no_text_layer"),
+    "/ita/docs/o41-anticorruption-report-2565.pdf": ("fresh", "fail", "stale_fiscal_year"),
+}
+"""The demo's documents (issue 3): URL path -> (check, status, reason), the same with or without OCR."""
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +68,7 @@ def test_demo_json_report_has_every_status_and_the_planned_reasons(capsys: pytes
     assert report["schema"] == "oit-checker/report/v1"
     assert {"id", "started_at", "finished_at", "tool_version", "checklist_id", "fiscal_year"} <= set(report["run"])
     assert report["run"]["checklist_id"] == "ita-2567"
-    assert report["summary"] == {"total": 8, "pass": 3, "warn": 1, "fail": 3, "unverified": 1}
+    assert report["summary"] == {"total": 9, "pass": 3, "warn": 1, "fail": 4, "unverified": 1}
     items = {item["code"]: item for item in report["items"]}
     assert set(items) == set(DEMO_EXPECTED)
     for code_, (status, reason) in DEMO_EXPECTED.items():
@@ -73,6 +82,12 @@ def test_demo_json_report_has_every_status_and_the_planned_reasons(capsys: pytes
         for check in checks:
             assert {"check", "status", "reason", "message", "evidence"} <= set(check)
     assert items["O24"]["passing_url"].endswith(".pdf")
+    checks = {"/" + u["url"].split("/", 3)[3]: u["checks"] for item in items.values() for u in item["urls"]}
+    for path, (check, status, reason) in DEMO_DOCUMENTS.items():
+        assert (check, status, reason) in [(c["check"], c["status"], c["reason"]) for c in checks[path]], path
+    [months] = [c for c in checks["/ita/docs/o23-procurement-monthly-2567.xlsx"] if c["reason"] == "missing_months"]
+    assert months["evidence"]["missing"] == ["2024-03"]
+    assert "มีนาคม 2567" in months["message"]
 
 
 def test_all_pass_exits_0(tmp_path: Path, demo_site: SiteServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,7 +141,7 @@ def test_output_file_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[s
     target = tmp_path / "report.json"
     code, _, err = run_cli(["demo", "--format", "json", "-o", str(target)], capsys)
     assert code == 1
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["fail"] == 3
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["fail"] == 4
     assert "report.json" in err
 
 

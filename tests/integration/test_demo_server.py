@@ -182,7 +182,7 @@ def test_every_item_is_linked_from_the_oit_index(
 
 
 def test_items_answer_as_planned(client: httpx.Client, items: dict[str, str]) -> None:
-    assert sorted(items) == sorted(["O3", "O9", "O24", "O27", "O28", "O35", "O37", "O41"])
+    assert sorted(items) == sorted(["O3", "O9", "O23", "O24", "O27", "O28", "O35", "O37", "O41"])
     statuses = {code: client.get(url).status_code for code, url in items.items()}
     assert statuses == {c: {"O27": 404, "O37": 403}.get(c, 200) for c in items}
 
@@ -246,3 +246,32 @@ def test_close_stops_serving_and_frees_the_port() -> None:
         assert httpx.get(again.base_url + "/", trust_env=False).status_code == 200
     with pytest.raises(httpx.ConnectError):
         httpx.get(url, trust_env=False, timeout=2)
+
+
+def test_every_demo_url_is_linked_from_the_oit_index(client: httpx.Client, server: SiteServer) -> None:
+    text = (DEMO_DIR / "config.toml").read_text("utf-8").replace("{base}", server.base_url)
+    urls = {u for item in tomllib.loads(text)["items"].values() for u in item["urls"]}
+    index = server.base_url + "/ita/"
+    assert urls - {server.base_url + "/"} <= links(index, client.get(index).text)
+
+
+def test_demo_documents_hold_what_their_verdicts_rest_on(client: httpx.Client, tmp_path: Path) -> None:
+    """O23's workbook lacks March 2567; O37's scan has no text at all; O41's PDF reports on FY2565."""
+    import openpyxl
+
+    r = client.get("/ita/docs/o23-procurement-monthly-2567.xlsx")
+    assert r.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    (tmp_path / "o23.xlsx").write_bytes(r.content)
+    book = openpyxl.load_workbook(tmp_path / "o23.xlsx", read_only=True)
+    assert len(book.sheetnames) == 11 and "มี.ค. 67" not in book.sheetnames and "ก.พ. 67" in book.sheetnames
+    book.close()
+    for path, expected in (("/ita/docs/o37-risk-report-6m-2567-scan.pdf", ""),
+                           ("/ita/docs/o41-anticorruption-report-2565.pdf", "ประจำปีงบประมาณ พ.ศ. ๒๕๖๕")):
+        pdf = tmp_path / "doc.pdf"
+        pdf.write_bytes(client.get(path).content)
+        done = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+        text = compact(done.stdout.decode("utf-8"))
+        if expected:
+            assert compact(expected) in text and compact("ปีงบประมาณ พ.ศ. ๒๕๖๖") in text  # plans for the next year
+        else:
+            assert text == ""  # an image only: no text layer

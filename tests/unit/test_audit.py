@@ -47,7 +47,7 @@ soft_404_probe = false
 
 def test_one_good_url_of_several_makes_the_item_pass_and_says_which() -> None:
     good = HOME + "o3.html"
-    fetcher = FakeFetcher({HOME: (200, PAGE.format("")), good: (200, PAGE.format(""))})
+    fetcher = FakeFetcher({HOME: (200, PAGE.format('<a href="o3.html">อำนาจหน้าที่</a>')), good: (200, PAGE.format(""))})
     config = loaded(f'[items.O3]\nurls = ["{HOME}missing.html", "{good}"]')
     result = run_audit(config, fetcher=fetcher)
     o3 = next(i for i in result.items if i.code == "O3")

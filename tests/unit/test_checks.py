@@ -11,17 +11,22 @@ from oit_checker.checks.fresh import check_fresh
 from oit_checker.checks.location import check_location
 from oit_checker.checks.public import check_public
 from oit_checker.checks.reachable import check_reachable, fingerprint
+from oit_checker.crawl import LinkGraph
 from oit_checker.models import Document, FetchResult, Redirect, Status
 
 HOME = "https://www.led.go.th/"
-CTX = Context(homepage=HOME, domains=("led.go.th",), assessment_year=2567,
-              homepage_links=frozenset({"https://www.facebook.com/led.go.th"}))
+URL = "https://www.led.go.th/ita/o24.html"
+O9 = Item(code="O9", name_th="Social Network", allowed_hosts=("facebook.com",), social=True)
+CRAWL = LinkGraph.build(HOME, ("led.go.th",), {
+    HOME: ["https://www.led.go.th/ita/", "https://www.facebook.com/led.go.th", "https://www.youtube.com/@led"],
+    "https://www.led.go.th/ita/": ["https://www.led.go.th/ita/o24.pdf", "https://backoffice.led.go.th/o24",
+                                   "https://www.led.go.th/ita/%E0%B8%81.html", URL],
+}, sitemap=["https://www.led.go.th/sitemap-only.html"])
+CTX = Context(homepage=HOME, domains=("led.go.th",), assessment_year=2567, crawl=CRAWL)
 O24 = Item(code="O24", name_th="รายงานผลการจัดซื้อจัดจ้างประจำปี", period=Period.PREVIOUS_FISCAL_YEAR,
            elements=(Element(name="ปัญหาอุปสรรค", phrases=("ปัญหาอุปสรรค", "ปัญหาและอุปสรรค")),
                      Element(name="ข้อเสนอแนะ", phrases=("ข้อเสนอแนะ",)),
                      Element(name="งบประมาณ", detectors=("money",))))
-O9 = Item(code="O9", name_th="Social Network", allowed_hosts=("facebook.com",), social=True)
-URL = "https://www.led.go.th/ita/o24.html"
 
 
 def fetched(status: int | None = 200, url: str = URL, error: str | None = None, **kw: object) -> FetchResult:
@@ -136,12 +141,17 @@ def test_captcha_on_a_normal_page_is_not_a_bot_wall() -> None:
 # location ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("url", "item", "reason", "status"), [
-    ("https://www.led.go.th/ita/o24.pdf", O24, "on_main_site", Status.PASS),
-    ("https://backoffice.led.go.th/o24", O24, "on_main_site", Status.PASS),
+    ("https://www.led.go.th/ita/o24.pdf", O24, "linked_from_main_site", Status.PASS),
+    ("http://led.go.th/ita/index.php/o24.pdf", O24, "linked_from_main_site", Status.PASS),
+    ("https://www.led.go.th/ita/ก.html", O24, "linked_from_main_site", Status.PASS),
+    ("https://backoffice.led.go.th/o24/", O24, "linked_from_main_site", Status.PASS),
+    ("https://www.led.go.th/ita/orphan.pdf", O24, "orphan_page", Status.WARN),
+    ("https://www.led.go.th/sitemap-only.html", O24, "orphan_page", Status.WARN),
     ("https://www.led.go.th/", O9, "homepage_as_item_url", Status.WARN),
     ("https://led.go.th/index.php", O9, "homepage_as_item_url", Status.WARN),
-    ("https://www.facebook.com/led.go.th", O9, "linked_from_homepage", Status.PASS),
-    ("https://www.facebook.com/other.page", O9, "link_not_verified", Status.UNVERIFIED),
+    ("https://www.facebook.com/led.go.th", O9, "linked_from_main_site", Status.PASS),
+    ("https://www.facebook.com/other.page", O9, "not_linked_from_main_site", Status.FAIL),
+    ("https://www.youtube.com/@led", O24, "external_host_linked", Status.WARN),
     ("https://drive.google.com/file/d/1", O24, "not_on_main_site", Status.FAIL),
     ("https://www.notled.go.th/o24", O24, "not_on_main_site", Status.FAIL),
 ])
@@ -150,9 +160,44 @@ def test_location(url: str, item: Item, reason: str, status: Status) -> None:
     assert (finding.reason, finding.status) == (reason, status)
 
 
-def test_linked_external_url_has_click_path() -> None:
+def test_linked_url_has_its_shortest_click_path() -> None:
     [finding] = check_location(Page(fetched(200, url="https://www.facebook.com/led.go.th")), O9, CTX)
     assert finding.evidence["click_path"] == [HOME, "https://www.facebook.com/led.go.th"]
+    [finding] = check_location(Page(fetched(200, url="https://www.led.go.th/ita/o24.pdf")), O24, CTX)
+    assert finding.evidence["click_path"] == [HOME, "https://www.led.go.th/ita/", "https://www.led.go.th/ita/o24.pdf"]
+    assert finding.params["clicks"] == 2
+
+
+def test_redirected_item_url_is_linked_through_its_final_url() -> None:
+    page = Page(fetched(200, url="https://www.led.go.th/go/24", final_url="https://www.led.go.th/ita/o24.pdf"))
+    assert reasons(check_location(page, O24, CTX)) == ["linked_from_main_site"]
+
+
+@pytest.mark.parametrize(("changes", "url", "item", "reason"), [
+    ({"limit_reached": "max_pages"}, "https://www.led.go.th/ita/orphan.pdf", O24, "crawl_limit_reached"),
+    ({"limit_reached": "max_depth"}, "https://www.facebook.com/other.page", O9, "crawl_limit_reached"),
+    ({"robots_blocked": 3}, "https://www.led.go.th/ita/orphan.pdf", O24, "crawl_blocked_by_robots"),
+    ({"root_ok": False}, "https://www.facebook.com/led.go.th", O9, "homepage_unreadable"),
+])
+def test_an_incomplete_crawl_never_fails_a_url_it_did_not_find(changes: dict[str, object], url: str, item: Item,
+                                                               reason: str) -> None:
+    graph = LinkGraph.build(HOME, ("led.go.th",), {HOME: ["https://www.led.go.th/ita/"]})
+    for name, value in changes.items():
+        setattr(graph, name, value)
+    ctx = Context(homepage=HOME, domains=("led.go.th",), assessment_year=2567, crawl=graph)
+    [finding] = check_location(Page(fetched(200, url=url)), item, ctx)
+    assert (finding.reason, finding.status) == (reason, Status.UNVERIFIED)
+
+
+@pytest.mark.parametrize(("url", "item", "reason", "status"), [
+    ("https://www.led.go.th/ita/o24.pdf", O24, "on_main_site", Status.PASS),
+    ("https://www.facebook.com/led.go.th", O9, "link_not_verified", Status.UNVERIFIED),
+    ("https://drive.google.com/file/d/1", O24, "not_on_main_site", Status.FAIL),
+])
+def test_location_without_a_crawl(url: str, item: Item, reason: str, status: Status) -> None:
+    ctx = Context(homepage=HOME, domains=("led.go.th",), assessment_year=2567)
+    [finding] = check_location(Page(fetched(200, url=url)), item, ctx)
+    assert (finding.reason, finding.status) == (reason, status)
 
 
 # fresh -------------------------------------------------------------------------------------
@@ -220,10 +265,10 @@ def test_unreadable_documents_are_unverified(warning: str) -> None:
 
 def test_content_checks_do_not_run_on_a_blocked_page() -> None:
     p = Page(fetched(403, headers={"cf-mitigated": "challenge"}), Document(kind="html", text="Just a moment"))
-    assert reasons(run_checks(p, O24, CTX)) == ["bot_wall", "on_main_site"]
+    assert reasons(run_checks(p, O24, CTX)) == ["bot_wall", "linked_from_main_site"]
 
 
 def test_all_checks_run_on_a_good_page() -> None:
     p = page("ประจำปีงบประมาณ พ.ศ. 2566 " + REPORT)
-    assert reasons(run_checks(p, O24, CTX)) == ["reachable", "public", "on_main_site", "fiscal_year_found",
+    assert reasons(run_checks(p, O24, CTX)) == ["reachable", "public", "linked_from_main_site", "fiscal_year_found",
                                                  "elements_found"]

@@ -8,13 +8,31 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from oit_checker.config import Agency, AuditSettings, HttpSettings, ItemUrls
+from oit_checker.config import (
+    Agency,
+    AssessmentSettings,
+    AuditSettings,
+    BrowserSettings,
+    CrawlSettings,
+    DocumentSettings,
+    EmailSettings,
+    EvidenceSettings,
+    HttpSettings,
+    ItemUrls,
+    NotifySettings,
+    ScheduleSettings,
+    StorageSettings,
+    WebhookSettings,
+)
 from oit_checker.messages import REASONS, UI, reasons_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("model", [Agency, AuditSettings, HttpSettings, ItemUrls])
+@pytest.mark.parametrize("model", [Agency, AuditSettings, HttpSettings, CrawlSettings, ItemUrls,
+                                   StorageSettings, ScheduleSettings, NotifySettings, WebhookSettings,
+                                   EmailSettings, AssessmentSettings, BrowserSettings, EvidenceSettings,
+                                   DocumentSettings])
 def test_every_config_key_is_documented(model: type[BaseModel]) -> None:
     doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
     missing = [name for name in model.model_fields if f"| `{name}` |" not in doc]

@@ -1,0 +1,405 @@
+"""The browser fetcher: pages as an assessor sees them, rendered by Chromium through Playwright.
+
+Same interface as the HTTP fetcher (``fetch(url) -> FetchResult``, never raises), plus ``render``
+for what only a browser gives: the DOM after scripts ran, its visible text, a screenshot.
+
+- **Which browser**: ``[browser] executable_path`` when set; else Playwright's own Chromium when
+  ``playwright install`` put it there; else a system Chromium (``/usr/bin/chromium``,
+  ``chromium-browser``, ``chromium`` on ``PATH``). None of them: every render ends with
+  ``error="no_browser"`` and the audit says ``needs_browser`` (unverified), never ``fail``.
+- **One browser per run**, started on first use; a new context (no cookies, no cache shared) per
+  page; at most ``max_pages`` pages at once.
+- **Timeouts**: navigation (``goto``) and the whole page (load, settle, read, screenshot).
+- **Recycling**: after ``recycle_after`` pages the browser is replaced once its pages are done.
+- **Crash recovery**: a browser that dies takes its open pages with it (``browser_crashed``); the
+  next page starts a new browser, up to ``max_restarts`` times per run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..models import FetchResult, Redirect
+from .interface import Fetcher
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page, Playwright, Response
+
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run")
+"""Flags for headless Chromium as root in a container (see the feasibility notes)."""
+SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "chromium-browser", "chromium")
+"""System Chromium executables tried, in order, after Playwright's own."""
+BROWSER_PROBLEMS = frozenset({"no_browser", "browser_crashed", "browser_failed"})
+"""``FetchResult.error`` codes that mean the browser, not the website, failed."""
+RENDERED_BY = "chromium"
+_CLOSED = ("has been closed", "Target crashed", "Browser closed", "Connection closed", "browser has disconnected")
+_NET_ERRORS = {
+    "ERR_NAME_NOT_RESOLVED": "dns_error", "ERR_NAME_RESOLUTION_FAILED": "dns_error",
+    "ERR_CONNECTION_REFUSED": "connect_error", "ERR_CONNECTION_RESET": "connect_error",
+    "ERR_CONNECTION_CLOSED": "connect_error", "ERR_EMPTY_RESPONSE": "connect_error",
+    "ERR_ADDRESS_UNREACHABLE": "connect_error", "ERR_CONNECTION_FAILED": "connect_error",
+    "ERR_INTERNET_DISCONNECTED": "connect_error", "ERR_TIMED_OUT": "timeout",
+    "ERR_CONNECTION_TIMED_OUT": "timeout", "ERR_TOO_MANY_REDIRECTS": "too_many_redirects",
+    "ERR_SSL_PROTOCOL_ERROR": "tls_handshake_failed", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH": "tls_handshake_failed",
+}
+
+
+@dataclass(frozen=True)
+class BrowserOptions:
+    """Browser settings (the ``[browser]`` table of the config)."""
+
+    executable_path: str = ""
+    """A Chromium to use instead of looking for one ('' = look)."""
+    max_pages: int = 2
+    navigation_timeout: float = 30.0
+    page_timeout: float = 60.0
+    """Cap on one page: navigation, settling, reading and the screenshot."""
+    idle_wait: float = 2.0
+    """After ``load``, at most this long waiting for the network to go quiet (scripts fetching content)."""
+    recycle_after: int = 50
+    max_restarts: int = 3
+    """New browsers started after crashes in one run before giving up (``browser_crashed``)."""
+    viewport: tuple[int, int] = (1280, 900)
+    screenshot_max_height: int = 8000
+    """A full-page screenshot is cut at this height (pixels)."""
+    user_agent_suffix: str = ""
+    """Appended to Chromium's own User-Agent (e.g. ``oit-checker/0.1.0``), so sites can tell."""
+    args: tuple[str, ...] = CHROMIUM_ARGS
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One page as the browser showed it."""
+
+    fetch: FetchResult
+    """``body`` is the DOM after scripts ran (UTF-8); ``rendered_by`` is ``chromium``."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """The main document's response headers as the browser received them."""
+    text: str = ""
+    """``document.body.innerText``: what a person sees."""
+    title: str = ""
+    screenshot: Path | None = None
+    screenshot_error: str = ""
+
+
+def find_browser(configured: str = "", playwright_own: str | None = None) -> tuple[str | None, str, str]:
+    """Which Chromium to launch: ``(path, source, problem)``.
+
+    ``path`` None with source ``playwright`` means Playwright's own (launch without a path); with
+    ``problem`` set, nothing usable was found. ``playwright_own`` is Playwright's expected path.
+    """
+    if configured:
+        if Path(configured).is_file() and os.access(configured, os.X_OK):
+            return configured, "configured", ""
+        return None, "configured", f"executable_path {configured} is not an executable file"
+    if playwright_own and Path(playwright_own).is_file():
+        return None, "playwright", ""
+    for candidate in SYSTEM_CHROMIUMS:
+        found = candidate if "/" in candidate else shutil.which(candidate)
+        if found and Path(found).is_file() and os.access(found, os.X_OK):
+            return found, "system", ""
+    return None, "", "no Chromium found (Playwright's own, /usr/bin/chromium, chromium-browser)"
+
+
+class _Generation:
+    """One launched browser and the pages it has served."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.used = 0
+        self.in_flight = 0
+        self.retired = False
+        self.crashed = False
+
+
+class BrowserFetcher(Fetcher):
+    """See the module docstring. Use as ``async with BrowserFetcher(options) as b``."""
+
+    def __init__(self, options: BrowserOptions | None = None) -> None:
+        self.options = options or BrowserOptions()
+        self._pages = asyncio.Semaphore(self.options.max_pages)
+        self._lock = asyncio.Lock()
+        self._playwright: Playwright | None = None
+        self._current: _Generation | None = None
+        self._path: str | None = None
+        self._source = ""
+        self.problem: str | None = None
+        """Why no browser can be used (``no_browser``), once known."""
+        self.problem_detail = ""
+        self.description = ""
+        """E.g. ``Chromium 156.0.8078.108 (/usr/bin/chromium)``, once a browser started."""
+        self.launches = 0
+        self.restarts = 0
+        self.crashes = 0
+        self.renders = 0
+        self.render_seconds = 0.0
+        """Time spent in successful page renders (for the per-page cost)."""
+        self.active = 0
+        """Pages being rendered right now."""
+        self._closed = False
+
+    async def __aenter__(self) -> BrowserFetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def start(self) -> bool:
+        """Start Playwright and a browser now (normally done on first use); False when none can run."""
+        try:
+            async with self._lock:
+                await self._generation_locked()
+            return True
+        except _NoBrowser:
+            return False
+        except Exception as exc:  # noqa: BLE001 - e.g. the Playwright driver cannot start
+            self.problem, self.problem_detail = "browser_failed", f"{type(exc).__name__}: {exc}"[:300]
+            return False
+
+    async def aclose(self) -> None:
+        """See ``Fetcher.aclose``: closes the browser and stops Playwright."""
+        self._closed = True
+        async with self._lock:
+            current, self._current = self._current, None
+            if current is not None:
+                await _quietly(current.browser.close(), 10)
+            if self._playwright is not None:
+                await _quietly(self._playwright.stop(), 10)
+                self._playwright = None
+
+    async def fetch(self, url: str) -> FetchResult:
+        """See ``Fetcher.fetch``: the rendered DOM as the body."""
+        return (await self.render(url)).fetch
+
+    async def browser_pid(self) -> int | None:
+        """The operating-system process id of the running browser (None when none runs)."""
+        current = self._current
+        if current is None or not current.browser.is_connected():
+            return None
+        session = await current.browser.new_browser_cdp_session()
+        try:
+            info = await session.send("SystemInfo.getProcessInfo")
+        finally:
+            await _quietly(session.detach(), 5)
+        for process in info.get("processInfo", []):
+            if process.get("type") == "browser":
+                return int(process["id"])
+        return None
+
+    async def render(self, url: str, *, screenshot: Path | None = None, settle: bool = True) -> Rendered:
+        """Open ``url`` in a fresh context; never raises.
+
+        ``screenshot``: where to write a full-page PNG (height capped). ``settle``: wait for the
+        network to go quiet after ``load`` (for pages that fetch their content with scripts).
+        """
+        started = time.monotonic()
+        async with self._pages:
+            try:
+                async with self._lock:
+                    generation = await self._generation_locked()
+                    generation.used += 1
+                    generation.in_flight += 1
+            except _NoBrowser as exc:
+                return _failed(url, exc.code, exc.detail, started)
+            except Exception as exc:  # noqa: BLE001 - e.g. the Playwright driver cannot start
+                self.problem, self.problem_detail = "browser_failed", f"{type(exc).__name__}: {exc}"[:300]
+                return _failed(url, "browser_failed", self.problem_detail, started)
+            self.active += 1
+            try:
+                async with asyncio.timeout(self.options.page_timeout):
+                    rendered = await self._render_page(generation, url, screenshot, settle, started)
+                self.renders += 1
+                self.render_seconds += time.monotonic() - started
+                return rendered
+            except TimeoutError:
+                if not generation.browser.is_connected():
+                    return self._crashed(generation, url, "the browser exited", started)
+                return _failed(url, "browser_failed", f"page not done after {self.options.page_timeout:g} s", started)
+            except Exception as exc:  # noqa: BLE001 - Playwright errors of every kind end as a result
+                message = f"{type(exc).__name__}: {exc}".split("\n")[0][:300]
+                if not generation.browser.is_connected() or any(mark in message for mark in _CLOSED):
+                    return self._crashed(generation, url, message, started)
+                return _failed(url, _net_error(message) or "browser_failed", message, started)
+            finally:
+                self.active -= 1
+                generation.in_flight -= 1
+                if generation.retired and generation.in_flight == 0:
+                    await _quietly(generation.browser.close(), 10)
+
+    def _crashed(self, generation: _Generation, url: str, detail: str, started: float) -> Rendered:
+        if not generation.crashed:
+            generation.crashed = True
+            self.crashes += 1
+        return _failed(url, "browser_crashed", detail, started)
+
+    async def _generation_locked(self) -> _Generation:
+        """The browser to use now (call with ``_lock`` held): launched, relaunched or recycled."""
+        if self._closed:
+            raise _NoBrowser("browser_failed", "the browser fetcher is closed")
+        if self.problem:
+            raise _NoBrowser(self.problem, self.problem_detail)
+        current = self._current
+        if current is not None and current.browser.is_connected() and not current.crashed:
+            if current.used < self.options.recycle_after:
+                return current
+            current.retired = True  # closed by its last page
+            if current.in_flight == 0:
+                await _quietly(current.browser.close(), 10)
+        elif current is not None:  # it died (while idle, or its pages already reported it)
+            if not current.crashed:
+                current.crashed = True
+                self.crashes += 1
+            if self.restarts >= self.options.max_restarts:
+                raise _NoBrowser("browser_crashed", f"the browser crashed {self.crashes} times; not restarted again")
+            self.restarts += 1
+        self._current = _Generation(await self._launch())
+        return self._current
+
+    async def _launch(self) -> Browser:
+        from playwright.async_api import async_playwright
+
+        if self._playwright is None:
+            self._playwright = await async_playwright().start()
+            own = None
+            try:
+                own = self._playwright.chromium.executable_path
+            except Exception:  # noqa: BLE001, S110 - no registry entry: not installed
+                pass
+            self._path, self._source, problem = find_browser(self.options.executable_path, own)
+            if problem:
+                self.problem, self.problem_detail = "no_browser", problem
+                raise _NoBrowser(self.problem, problem)
+        try:
+            browser = await self._playwright.chromium.launch(
+                executable_path=self._path, headless=True, args=list(self.options.args), timeout=60_000)
+        except Exception as exc:  # noqa: BLE001 - a browser that cannot start is a finding, not a crash
+            detail = f"{type(exc).__name__}: {exc}".split("\n")[0][:300]
+            self.problem, self.problem_detail = "browser_failed", detail
+            raise _NoBrowser(self.problem, detail) from exc
+        self.launches += 1
+        shown = self._path or "Playwright's own"
+        self.description = f"Chromium {browser.version} ({shown})"
+        return browser
+
+    async def _render_page(self, generation: _Generation, url: str, screenshot: Path | None, settle: bool,
+                           started: float) -> Rendered:
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        width, height = self.options.viewport
+        context = await generation.browser.new_context(
+            viewport={"width": width, "height": height}, locale="th-TH", timezone_id="Asia/Bangkok",
+            ignore_https_errors=True, user_agent=await self._user_agent(generation.browser),
+            accept_downloads=False)
+        try:
+            page = await context.new_page()
+            page.set_default_timeout(self.options.navigation_timeout * 1000)
+            response = await page.goto(url, wait_until="load", timeout=self.options.navigation_timeout * 1000)
+            if settle and self.options.idle_wait > 0:
+                try:
+                    await page.wait_for_load_state("networkidle", timeout=self.options.idle_wait * 1000)
+                except PlaywrightTimeout:
+                    pass  # a page that keeps polling: take it as it is now
+            html, text, title = await _read(page)
+            shot, shot_error = None, ""
+            if screenshot is not None:
+                shot, shot_error = await self._screenshot(page, screenshot)
+            headers = await response.all_headers() if response is not None else {}
+            chain = await _redirect_chain(response) if response is not None else ()
+            final = page.url
+        finally:
+            await _quietly(context.close(), 10)
+        fetched = FetchResult(
+            url=url, final_url=final, status=response.status if response is not None else 200,
+            headers={**headers, "content-type": "text/html; charset=utf-8"}, body=html.encode("utf-8"),
+            redirects=chain, elapsed=round(time.monotonic() - started, 3),
+            fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), rendered_by=RENDERED_BY)
+        return Rendered(fetched, dict(headers), str(text or ""), title, shot, shot_error)
+
+    async def _screenshot(self, page: Page, target: Path) -> tuple[Path | None, str]:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            full = int(await page.evaluate(
+                "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"))
+            cap = self.options.screenshot_max_height
+            options: dict[str, Any] = {"path": str(target), "full_page": True, "animations": "disabled"}
+            if full > cap:
+                options["clip"] = {"x": 0, "y": 0, "width": self.options.viewport[0], "height": cap}
+            await page.screenshot(**options)
+            return target, ""
+        except Exception as exc:  # noqa: BLE001 - a missing screenshot never changes a verdict
+            return None, f"{type(exc).__name__}: {exc}".split("\n")[0][:200]
+
+    async def _user_agent(self, browser: Browser) -> str | None:
+        if not self.options.user_agent_suffix:
+            return None
+        agent = f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{browser.version} Safari/537.36"
+        return f"{agent} {self.options.user_agent_suffix}"
+
+
+class _NoBrowser(Exception):
+    """No browser can be started: ``code`` is ``no_browser``, ``browser_failed`` or ``browser_crashed``."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+async def _read(page: Page) -> tuple[str, str, str]:
+    """The DOM, the visible text and the title; a page still redirecting (meta refresh, script)
+    is given time to land first."""
+    for attempt in range(4):
+        try:
+            html = await page.content()
+            text = await page.evaluate("() => document.body ? document.body.innerText : ''")
+            return html, str(text or ""), await page.title()
+        except Exception as exc:  # noqa: BLE001 - Playwright raises its own Error while navigating
+            if attempt == 3 or not any(word in str(exc) for word in ("navigating", "Execution context was destroyed")):
+                raise
+            await page.wait_for_load_state("load")
+    raise AssertionError("unreachable")
+
+
+async def _redirect_chain(response: Response) -> tuple[Redirect, ...]:
+    hops: list[Redirect] = []
+    request = response.request.redirected_from
+    while request is not None:
+        previous = await request.response()
+        hops.append(Redirect(request.url, previous.status if previous is not None else 0))
+        request = request.redirected_from
+    return tuple(reversed(hops))
+
+
+def _net_error(message: str) -> str | None:
+    for code, reason in _NET_ERRORS.items():
+        if code in message:
+            return reason
+    if "ERR_CERT" in message:
+        return "tls_handshake_failed"
+    if "Timeout" in message and "goto" in message.lower():
+        return "timeout"
+    return None
+
+
+def _failed(url: str, error: str, detail: str, started: float) -> Rendered:
+    return Rendered(FetchResult(url=url, final_url=url, error=error, error_detail=detail,
+                                elapsed=round(time.monotonic() - started, 3),
+                                fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                rendered_by=RENDERED_BY))
+
+
+async def _quietly(awaitable: Any, seconds: float) -> None:
+    """Await a clean-up step, ignoring its failure and giving up after ``seconds``."""
+    try:
+        async with asyncio.timeout(seconds):
+            await awaitable
+    except Exception:  # noqa: BLE001, S110 - closing something already gone
+        pass

@@ -1,0 +1,26 @@
+"""A notification channel: one small interface, one file per implementation (webhook, e-mail).
+
+    NotifyError          a channel could not deliver (says which channel and why, never a secret)
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from ..errors import OitCheckerError
+from .message import Notice
+
+
+class NotifyError(OitCheckerError):
+    """A channel could not deliver a notice."""
+
+
+class Channel(ABC):
+    """Delivers a ``Notice`` somewhere."""
+
+    name: str = "channel"
+    """Short name for logs and the store (``webhook``, ``email``)."""
+
+    @abstractmethod
+    def send(self, notice: Notice) -> str:
+        """Deliver ``notice``; returns a short detail for the log; raises ``NotifyError``."""

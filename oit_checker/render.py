@@ -1,0 +1,311 @@
+"""The browser's part of an audit: which item pages to open in Chromium, what that changes in the
+findings, and the evidence bundle of the run.
+
+When to render (``--browser`` / ``[browser] mode``):
+
+- ``auto`` (default) opens an item URL in the browser when its HTTP text is script-built (an HTML
+  page with scripts and almost no text, what the content check calls ``needs_browser``), when it
+  is a social-network page of a social item (a host of ``oit_checker/data/social_rules.toml`` or
+  of the item's ``allowed_hosts``), or when its host is in ``[browser] hosts_needing_browser``;
+- ``always`` opens every item URL that is not a document (PDF, Office);
+- ``never`` opens nothing: the pages above end ``unverified`` (``needs_browser``), never ``fail``.
+
+A rendered page replaces the HTTP page for the checks; a social page is then judged by
+``oit_checker.social``. A page the browser could not open (none installed, crashed, failed) is
+``unverified`` with the reason, and the run goes on. Screenshots for the evidence are taken of
+every item page (``[evidence] screenshots = "all"``) while the browser is there anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .checklist import Item
+from .checks import Context, Page, run_checks
+from .checks.content import SCRIPT_SHELL_CHARS, check_content
+from .checks.fresh import check_fresh
+from .config import LoadedConfig
+from .evidence import EvidenceOptions, EvidenceRun, prune, resolve_dir
+from .extract import sniff_kind
+from .extract.html import extract_html
+from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, BrowserOptions, Rendered
+from .models import AuditResult, Check, Finding, ItemResult, Status
+from .social import SocialRules, judge, load_rules
+from .thai import compact
+from .urls import host_matches, host_of
+
+MODES = ("auto", "always", "never")
+_REASON_FOR = {"browser_off": "needs_browser", "no_browser": "needs_browser",
+               "browser_crashed": "browser_crashed", "browser_failed": "browser_failed"}
+
+
+def browser_options(loaded: LoadedConfig) -> BrowserOptions:
+    """The browser fetcher's settings from ``[browser]`` and ``[evidence]``."""
+    settings = loaded.config.browser
+    return BrowserOptions(
+        executable_path=settings.executable_path, max_pages=settings.max_pages,
+        navigation_timeout=settings.navigation_timeout, page_timeout=settings.page_timeout,
+        idle_wait=settings.idle_wait, recycle_after=settings.recycle_after,
+        screenshot_max_height=loaded.config.evidence.screenshot_max_height,
+        user_agent_suffix=f"oit-checker/{__version__}")
+
+
+def needs_browser(item: Item, url: str, page: Page | None, *, mode: str, rules: SocialRules,
+                  hosts: Iterable[str]) -> tuple[str, ...]:
+    """Why the verdict on ``url`` for ``item`` needs a browser: ``social``, ``host``, ``script``,
+    ``always`` (empty: the HTTP page is enough)."""
+    needs: list[str] = []
+    host = host_of(url)
+    if item.social and (rules.network_for(url) is not None or host_matches(host, item.allowed_hosts)):
+        needs.append("social")
+    if host_matches(host, tuple(hosts)):
+        needs.append("host")
+    doc = page.doc if page is not None else None
+    if page is not None and page.fetch.ok and doc is not None and doc.kind == "html" and doc.scripts \
+            and len(compact("\n".join((doc.title, *doc.headings, doc.text)))) < SCRIPT_SHELL_CHARS:
+        needs.append("script")
+    if mode == "always" and (doc is None or doc.kind == "html"):
+        needs.append("always")
+    return tuple(needs)
+
+
+@dataclasses.dataclass
+class _Outcome:
+    """What happened to one URL that the verdict wanted rendered."""
+
+    rendered: bool
+    why: str = ""
+    """When not rendered: ``browser_off``, ``no_browser``, ``browser_crashed`` or ``browser_failed``."""
+    detail: str = ""
+
+
+class RenderPass:
+    """The browser and evidence steps of one audit (create it inside the running event loop).
+
+    ``renderer``: a browser fetcher owned by the caller (shared between runs, or in tests);
+    ``use_browser`` False keeps the browser out (an injected HTTP fetcher without a renderer).
+    """
+
+    def __init__(self, loaded: LoadedConfig, items: Iterable[Item], *, mode: str | None = None,
+                 warc: bool | None = None, renderer: BrowserFetcher | None = None, use_browser: bool = True) -> None:
+        config = loaded.config
+        self.loaded = loaded
+        self.items = list(items)
+        self.mode = mode or config.browser.mode
+        if self.mode not in MODES:
+            raise ValueError(f"browser mode must be one of {MODES}, not {self.mode!r}")
+        self.rules = load_rules(_relative(config.browser.social_rules, loaded.path))
+        self.hosts = config.browser.hosts_needing_browser
+        self.item_urls = sorted({u for item in self.items for u in loaded.urls_for(item.code)})
+        evidence = config.evidence
+        self.screenshots = evidence.screenshots if evidence.enabled else "none"
+        self.evidence: EvidenceRun | None = None
+        if evidence.enabled:
+            options = EvidenceOptions(resolve_dir(evidence.dir, loaded.path), evidence.screenshots,
+                                      evidence.warc if warc is None else warc, evidence.max_age_days)
+            self.evidence = EvidenceRun(options, self.item_urls)
+        self.browser_on = self.mode != "never" and (use_browser or renderer is not None)
+        self.renderer = renderer
+        self._own_renderer = renderer is None
+        self.http_pages: dict[str, Page] = {}
+        self.rendered: dict[str, Rendered] = {}
+        self.outcomes: dict[str, _Outcome] = {}
+        self.notes: dict[str, dict[str, Any]] = {}
+        self.problem: str | None = None
+        self.problem_detail = ""
+        self._warmup: asyncio.Task[bool] | None = None
+        if self.browser_on and self.item_urls and (self.mode == "always" or self.screenshots == "all"):
+            # Sure to be needed: start Chromium while the HTTP fetches run.
+            self._warmup = asyncio.get_running_loop().create_task(self._browser().start())
+
+    def _browser(self) -> BrowserFetcher:
+        if self.renderer is None:
+            self.renderer = BrowserFetcher(browser_options(self.loaded))
+        return self.renderer
+
+    async def run(self, pages: dict[str, Page]) -> None:
+        """Render what needs it (replacing those pages in ``pages``) and take the screenshots."""
+        self.http_pages = dict(pages)
+        try:
+            plan: dict[str, tuple[str, ...]] = {}
+            for item in self.items:
+                for url in self.loaded.urls_for(item.code):
+                    needs = needs_browser(item, url, pages.get(url), mode=self.mode, rules=self.rules, hosts=self.hosts)
+                    if needs:
+                        plan[url] = tuple(dict.fromkeys((*plan.get(url, ()), *needs)))
+            shots = self._screenshot_only(pages, plan)
+            pdfs = [u for u in self.item_urls if self.screenshots == "all" and _is_pdf(pages.get(u))]
+            for url, needs in plan.items():
+                self.notes[url] = {"needed_for": list(needs)}
+            for url in shots:
+                self.notes.setdefault(url, {})["screenshot_only"] = True
+            jobs = [self._pdf_shot(url, pages[url]) for url in pdfs]
+            if self.browser_on:
+                jobs += [self._render(url, pages, url in plan) for url in (*plan, *shots)]
+            elif plan and self.mode == "never":  # (an injected fetcher alone keeps the HTTP verdicts)
+                self.problem = "browser_off"
+                for url in plan:
+                    self._not_rendered(url, "browser_off", "--browser never")
+            await asyncio.gather(*jobs)
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the browser this pass started (a caller's renderer stays open)."""
+        if self._warmup is not None:
+            await asyncio.gather(self._warmup, return_exceptions=True)
+        if self._own_renderer and self.renderer is not None:
+            await self.renderer.aclose()
+
+    def _screenshot_only(self, pages: dict[str, Page], plan: dict[str, tuple[str, ...]]) -> list[str]:
+        if self.screenshots != "all" or not self.browser_on:
+            return []
+        out = []
+        for url in self.item_urls:
+            page = pages.get(url)
+            if url in plan or page is None or not page.fetch.body or page.fetch.status is None:
+                continue
+            if (page.doc.kind if page.doc is not None else sniff_kind(page.fetch)) == "html":
+                out.append(url)  # error pages too: a 404 or a bot wall is evidence as well
+        return out
+
+    async def _pdf_shot(self, url: str, page: Page) -> None:
+        if self.evidence is not None:
+            await self.evidence.pdf_screenshot(url, page.fetch.body)
+
+    async def _render(self, url: str, pages: dict[str, Page], for_verdict: bool) -> None:
+        if self._warmup is not None:
+            await asyncio.gather(self._warmup, return_exceptions=True)
+        shot = None
+        if self.evidence is not None and (self.screenshots == "all" or (self.screenshots == "rendered" and for_verdict)):
+            shot = self.evidence.screenshot_path(url)
+        seen = await self._browser().render(url, screenshot=shot, settle=for_verdict)
+        error = seen.fetch.error
+        if error in BROWSER_PROBLEMS:
+            if error in ("no_browser", "browser_failed") and self.problem is None:
+                self.problem, self.problem_detail = error, seen.fetch.error_detail
+            self.notes.setdefault(url, {}).update(browser_error=error, detail=seen.fetch.error_detail)
+            if for_verdict:
+                self._not_rendered(url, error or "browser_failed", seen.fetch.error_detail)
+            return
+        self.rendered[url] = seen
+        if seen.screenshot is not None and self.evidence is not None:
+            self.evidence.screenshots[url] = seen.screenshot
+        if for_verdict:
+            doc = await asyncio.to_thread(extract_html, seen.fetch.body, seen.fetch.final_url,
+                                          "text/html; charset=utf-8") if seen.fetch.body else None
+            if doc is not None:
+                doc = dataclasses.replace(doc, text_source="chromium")
+            pages[url] = Page(seen.fetch, doc)
+            self.outcomes[url] = _Outcome(rendered=True)
+            self.notes[url]["rendered"] = True
+
+    def _not_rendered(self, url: str, why: str, detail: str) -> None:
+        self.outcomes[url] = _Outcome(rendered=False, why=why, detail=detail)
+        self.notes.setdefault(url, {}).update(rendered=False, why=why)
+
+    def checks(self, page: Page, item: Item, ctx: Context) -> list[Finding]:
+        """``run_checks``, then what the browser adds: the social verdict on a rendered social page,
+        or ``unverified`` where the verdict needed a browser it did not get."""
+        findings = run_checks(page, item, ctx)
+        url = page.fetch.url
+        outcome = self.outcomes.get(url)
+        if outcome is None:
+            return findings
+        if outcome.rendered:
+            return self._social(findings, page, item, ctx) if item.social else findings
+        needs = needs_browser(item, url, self.http_pages.get(url), mode=self.mode, rules=self.rules, hosts=self.hosts)
+        return self._without_browser(findings, needs, outcome)
+
+    def _without_browser(self, findings: list[Finding], needs: tuple[str, ...], outcome: _Outcome) -> list[Finding]:
+        reason = _REASON_FOR.get(outcome.why, "browser_failed")
+        params = {"detail": outcome.detail}
+        evidence: dict[str, Any] = {"why": outcome.why, "needed_for": list(needs), "detail": outcome.detail}
+        if "social" in needs or "host" in needs:
+            # The HTTP view of such a page proves nothing either way (social networks answer
+            # scripts with login walls): keep only the URL's location and network trouble.
+            keep = [f for f in findings if f.check is Check.LOCATION
+                    or (f.check is Check.REACHABLE and f.status is Status.UNVERIFIED)]
+            return [*keep, Finding(Check.PUBLIC, Status.UNVERIFIED, reason, params, evidence)]
+        if "script" in needs:
+            shell = [f for f in findings if f.reason == "needs_browser"]
+            if not shell:
+                return findings  # the HTTP text already decided the content
+            out = [f for f in findings if f.reason != "needs_browser"]
+            return [*out, Finding(Check.CONTENT, Status.UNVERIFIED, reason, params, {**shell[0].evidence, **evidence})]
+        if "always" in needs and outcome.why in ("browser_crashed", "browser_failed"):
+            return [*findings, Finding(Check.REACHABLE, Status.UNVERIFIED, reason, params, evidence)]
+        return findings
+
+    def _social(self, findings: list[Finding], page: Page, item: Item, ctx: Context) -> list[Finding]:
+        url, final = page.fetch.url, page.fetch.final_url
+        network = self.rules.network_for(final) or self.rules.network_for(url)
+        if network is None or any(f.reason == "bot_wall" for f in findings if f.check is Check.PUBLIC):
+            return findings
+        seen = self.rendered.get(url)
+        doc = page.doc
+        verdict = judge(network, self.rules, final_url=final, html=page.fetch.body.decode("utf-8", "replace"),
+                        text=seen.text if seen is not None else (doc.text if doc else ""),
+                        title=seen.title if seen is not None else (doc.title if doc else ""))
+        kept = [f for f in findings if f.check is not Check.PUBLIC
+                and (verdict.status is Status.PASS or f.check not in (Check.FRESH, Check.CONTENT))]
+        at = next((n for n, f in enumerate(kept) if f.check is not Check.REACHABLE), len(kept))
+        out = [*kept[:at], verdict.finding(final), *kept[at:]]
+        judged = {f.check for f in out}
+        if verdict.status is Status.PASS and doc is not None and not judged & {Check.FRESH, Check.CONTENT} \
+                and not any(f.status in (Status.FAIL, Status.UNVERIFIED) for f in out):
+            out += check_fresh(page, item, ctx) + check_content(page, item, ctx)  # the generic check had stopped them
+        return out
+
+    def finish(self, result: AuditResult, pages: dict[str, Page]) -> AuditResult:
+        """Record how the browser was used, write the evidence bundle, link it from the result."""
+        renderer = self.renderer
+        result = dataclasses.replace(result, browser={
+            "mode": self.mode, "used": renderer.description if renderer is not None and renderer.launches else None,
+            "rendered": sum(1 for o in self.outcomes.values() if o.rendered),
+            "screenshots": len(self.evidence.screenshots) if self.evidence is not None else 0,
+            "problem": self.problem, "problem_detail": self.problem_detail or None,
+            "crashes": renderer.crashes if renderer is not None else 0,
+        })
+        if self.evidence is None:
+            return result
+        try:
+            folder, links = self.evidence.write(result, self.http_pages, pages, self.rendered, self.notes)
+            prune(self.evidence.options.root, self.evidence.options.max_age_days)
+        except OSError as exc:  # evidence that cannot be written must not lose the audit itself
+            self.evidence.discard()
+            return dataclasses.replace(result, browser={**result.browser, "evidence_error": str(exc)[:200]})
+        items = tuple(_link(item, links) for item in result.items)
+        return dataclasses.replace(result, items=items, evidence_dir=str(folder))
+
+
+def _link(item: ItemResult, links: dict[str, dict[str, str]]) -> ItemResult:
+    urls = []
+    for url in item.urls:
+        files = links.get(url.url, {})
+        findings = url.findings
+        if "screenshot" in files and findings:  # reports look for evidence["screenshot"]
+            first = findings[0]
+            findings = (dataclasses.replace(first, evidence={**first.evidence, "screenshot": files["screenshot"]}),
+                        *findings[1:])
+        urls.append(dataclasses.replace(url, findings=findings, evidence_files=files))
+    return dataclasses.replace(item, urls=tuple(urls))
+
+
+def _is_pdf(page: Page | None) -> bool:
+    return page is not None and page.fetch.ok and page.fetch.body.lstrip()[:5].startswith(b"%PDF")
+
+
+def _relative(value: str, config_path: str) -> str:
+    if not value:
+        return ""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else Path(config_path).resolve().parent / path)
+
+
+__all__ = ["MODES", "RenderPass", "browser_options", "needs_browser"]

@@ -1,0 +1,116 @@
+"""Several reports from one run: pair each ``--format`` with its ``-o FILE``.
+
+The rule (also in ``oit-checker audit --help`` and the README):
+
+* the n-th ``-o FILE`` is the file of the n-th ``--format``;
+* an ``-o FILE`` beyond the formats takes its format from the file's extension
+  (``.html``/``.htm``, ``.md``, ``.xml`` → junit, ``.csv`` → itas-csv, ``.json``; anything else
+  → the plain console report);
+* ``-o -`` and a ``--format`` without a file mean standard output — one report at most;
+* no ``--format`` and no ``-o``: the colour console report.
+
+``oit-checker audit --format html -o report.html --format junit -o junit.xml`` writes both; the
+CLI still prints the summary line.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from ..errors import OitCheckerError
+from ..messages import ui
+from ..models import AuditResult
+from . import ConsoleReporter, Format, to_reporter
+
+STDOUT = "-"
+EXTENSIONS = {".html": Format.HTML, ".htm": Format.HTML, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
+              ".xml": Format.JUNIT, ".csv": Format.ITAS_CSV, ".json": Format.JSON, ".txt": Format.CONSOLE}
+
+
+class OutputError(OitCheckerError):
+    """``--format`` and ``-o`` do not pair up (the CLI exits 2)."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One report to produce: a format, and a file (None for standard output)."""
+
+    format: Format
+    path: Path | None = None
+
+
+def format_for_path(path: str) -> Format:
+    """The format an ``-o FILE`` implies by its extension (console text when unknown)."""
+    return EXTENSIONS.get(Path(path).suffix.lower(), Format.CONSOLE)
+
+
+def plan_outputs(formats: list[str] | None, outputs: list[str] | None, lang: str = "th") -> list[Output]:
+    """Pair ``--format`` values with ``-o`` files as the module docstring says; raise ``OutputError``."""
+    formats, outputs = list(formats or ()), list(outputs or ())
+    plan = [Output(Format(fmt), _path(outputs[n]) if n < len(outputs) else None) for n, fmt in enumerate(formats)]
+    plan += [Output(format_for_path(out), _path(out)) for out in outputs[len(formats):]]
+    if not plan:
+        return [Output(Format.CONSOLE)]
+    to_stdout = [o.format.value for o in plan if o.path is None]
+    if len(to_stdout) > 1:
+        raise OutputError(ui("output_stdout_twice", lang, formats=", ".join(to_stdout)))
+    seen: set[Path] = set()
+    for out in plan:
+        if out.path is None:
+            continue
+        key = out.path.resolve()
+        if key in seen:
+            raise OutputError(ui("output_same_file", lang, path=str(out.path)))
+        seen.add(key)
+    return plan
+
+
+def write_report(out: Output, result: AuditResult, lang: str, fail_on: str = "fail") -> str:
+    """Render ``result`` in ``out.format`` and write it to ``out.path``; return the text written.
+
+    Files are UTF-8 and written byte for byte (no newline translation: the CSV keeps its CRLF).
+    """
+    text = to_reporter(out.format, lang, color=False, fail_on=fail_on).render(result)
+    if out.path is not None:
+        try:
+            out.path.parent.mkdir(parents=True, exist_ok=True)
+            out.path.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise OutputError(ui("output_write_failed", lang, path=str(out.path), detail=exc.strerror or exc)) from exc
+    return text
+
+
+def emit(plan: list[Output], result: AuditResult, *, lang: str, fail_on: str, quiet: bool,
+         stdout: Console, stderr: Console) -> None:
+    """Produce every planned report; the files first, then the one for standard output (if any).
+
+    The console report goes to ``stdout`` in colour when it is a terminal (``--quiet``: only its
+    summary line). When reports went to files, the summary line and "report written" lines go to
+    ``stderr`` (not with ``--quiet``; the summary not twice when the console report is shown).
+    """
+    files = [out for out in plan if out.path is not None]
+    for out in files:
+        write_report(out, result, lang, fail_on)
+    screen = next((out for out in plan if out.path is None), None)
+    if files and not quiet:
+        if screen is None or screen.format is not Format.CONSOLE:
+            stderr.print(ConsoleReporter(lang).summary_text(result))
+        for out in files:
+            stderr.print(ui("report_written", lang, path=str(out.path)), markup=False, highlight=False, soft_wrap=True)
+    if screen is None:
+        return
+    if screen.format is Format.CONSOLE:
+        if quiet:
+            stdout.print(ConsoleReporter(lang).summary_text(result))
+        else:
+            ConsoleReporter(lang).print(result, stdout)
+    else:
+        sys.stdout.write(to_reporter(screen.format, lang, fail_on=fail_on).render(result))
+
+
+def _path(value: str) -> Path | None:
+    return None if value == STDOUT else Path(value)

@@ -1,0 +1,239 @@
+"""``oit-checker schedule``: run the audit on a cron schedule with APScheduler 3.x, quietly, for ever.
+
+* The cron expression and time zone come from ``[schedule]`` (default ``0 2 * * *``,
+  Asia/Bangkok). Only one run at a time: APScheduler's ``max_instances=1`` within the process
+  and a ``RunLock`` file across processes (released by the OS if a holder crashes).
+* After the machine sleeps through run times, ``coalesce`` makes them one run, and a run later
+  than ``misfire_grace`` seconds is skipped (and logged) rather than run at a surprising hour.
+* The agency config is read again before every run, so edited URLs are picked up; the
+  schedule, storage and lock settings are read once at start.
+* SIGTERM or SIGINT stops it cleanly: no new run starts, a run in progress is cancelled and
+  recorded ``interrupted``, the lock is released, and the process exits 0.
+* One log line per run (stderr, times in the schedule's time zone).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from .audit import audit_async
+from .config import LoadedConfig, ScheduleSettings, load_config
+from .errors import OitCheckerError
+from .lock import RunLock
+from .messages import ui
+from .models import AuditResult, Status
+from .recorder import Recorded, Recorder, db_path_for
+
+JOB_ID = "audit"
+
+
+class _ZoneFormatter(logging.Formatter):
+    """``2025-01-31 02:00:03 +07 oit-checker: …`` in the schedule's time zone."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__("%(asctime)s oit-checker: %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - stdlib name
+        return dt.datetime.fromtimestamp(record.created, self.zone).strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def schedule_logger(zone: ZoneInfo) -> logging.Logger:
+    """The schedule's logger: one line per event on stderr."""
+    log = logging.getLogger("oit_checker.schedule")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_ZoneFormatter(zone))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # its misses are logged by us, in Thai
+    return log
+
+
+def lock_path_for(loaded: LoadedConfig) -> Path:
+    """``[schedule] lock_file`` (relative to the config file), else next to the history database."""
+    configured = loaded.config.schedule.lock_file
+    if configured:
+        path = Path(configured).expanduser()
+        return path if path.is_absolute() else Path(loaded.path).resolve().parent / path
+    db = db_path_for(loaded)
+    return db.with_name(db.name + ".lock")
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M %z") if value else "—"
+
+
+class Guardian:
+    """Runs one recorded audit per call of ``run_once``; ``cancel`` stops one in progress."""
+
+    def __init__(self, config_path: str, loaded: LoadedConfig, *, log: logging.Logger, lang: str,
+                 db_path: Path | None = None, lock_path: Path | None = None) -> None:
+        self.config_path = config_path
+        self.loaded = loaded
+        self.log = log
+        self.lang = lang
+        self.db_path = db_path or db_path_for(loaded)
+        self.lock_path = lock_path or lock_path_for(loaded)
+        self.next_run: Callable[[], dt.datetime | None] = lambda: None
+        self._guard = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[AuditResult] | None = None
+        self._stopping = False
+
+    def cancel(self) -> None:
+        """Stop: no new run starts, and the audit in progress (if any) is cancelled."""
+        with self._guard:
+            self._stopping = True
+            if self._loop is not None and self._task is not None:
+                try:
+                    self._loop.call_soon_threadsafe(self._task.cancel)
+                except RuntimeError:  # the loop has just closed
+                    pass
+
+    def run_once(self) -> str:
+        """One scheduled run: lock, reload the config, audit, record, notify, log. Returns the run's state."""
+        with RunLock(self.lock_path) as held:
+            if not held:
+                self.log.warning(ui("schedule_locked", self.lang, lock=self.lock_path))
+                return "skipped"
+            try:
+                return self._run_locked()
+            except OitCheckerError as exc:  # the history cannot be written: say so, keep the schedule
+                self.log.error(ui("schedule_run_error", self.lang, error=exc))
+                return "error"
+
+    def _run_locked(self) -> str:
+        started = time.monotonic()
+        try:
+            loaded = load_config(self.config_path)
+        except OitCheckerError as exc:  # a broken config is a failed run, told with the config we started with
+            recorder = Recorder(self.loaded, trigger="schedule", db_path=self.db_path)
+            recorder.begin()
+            return self._log(recorder.fail(str(exc)), started, error=str(exc))
+        recorder = Recorder(loaded, trigger="schedule", db_path=self.db_path)
+        recorder.begin()
+        loop = asyncio.new_event_loop()
+        task = loop.create_task(audit_async(loaded))
+        with self._guard:
+            self._loop, self._task = loop, task
+            if self._stopping:
+                task.cancel()
+        try:
+            result = loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            recorder.interrupt("oit-checker schedule was stopped during the run")
+            self.log.warning(ui("schedule_interrupted", self.lang, run=recorder.run_id))
+            return "interrupted"
+        except Exception as exc:  # noqa: BLE001 - a crash is a failed run, recorded and told
+            error = f"{type(exc).__name__}: {exc}"
+            return self._log(recorder.fail(error), started, error=error)
+        finally:
+            with self._guard:
+                self._loop, self._task = None, None
+            try:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())
+            finally:
+                loop.close()
+        return self._log(recorder.finish(result), started, counts=result.counts())
+
+    def _log(self, recorded: Recorded, started: float, *, counts: dict[Status, int] | None = None,
+             error: str | None = None) -> str:
+        lang = self.lang
+        if counts is not None:
+            outcome = ui("summary", lang, total=sum(counts.values()), **{s.value: counts[s] for s in Status})
+        else:
+            outcome = error or ""
+        told = ", ".join(f"{d.channel} {'ok' if d.ok else 'FAILED'}" for d in recorded.deliveries) or "—"
+        line = ui("schedule_run_done", lang, run=recorded.run_id, state=ui(f"state_{recorded.state}", lang),
+                  seconds=f"{time.monotonic() - started:.1f}", outcome=outcome, told=told, next=_when(self.next_run()))
+        (self.log.info if recorded.state == "complete" else self.log.warning)(line)
+        for delivery in recorded.deliveries:
+            if not delivery.ok:
+                self.log.error(ui("notify_failed", lang, channel=delivery.channel, detail=delivery.detail))
+        return recorded.state
+
+
+def build_scheduler(settings: ScheduleSettings, job: Callable[[], object], log: logging.Logger, lang: str,
+                    first_run: dt.datetime | None = None) -> BackgroundScheduler:
+    """A scheduler (not started) with the one audit job, its misfire grace, coalescing and limits.
+
+    ``first_run`` overrides the job's first run time (``--now``, or a time in the past in tests).
+    """
+    zone = ZoneInfo(settings.timezone)
+    scheduler = BackgroundScheduler(timezone=zone, executors={"default": ThreadPoolExecutor(1)})
+    trigger = CronTrigger.from_crontab(settings.cron, timezone=zone)
+    options: dict[str, object] = {"next_run_time": first_run} if first_run is not None else {}
+    scheduler.add_job(job, trigger, id=JOB_ID, name="oit-checker audit", max_instances=1,
+                      coalesce=settings.coalesce, misfire_grace_time=settings.misfire_grace, **options)
+
+    def on_event(event: JobEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            when = getattr(event, "scheduled_run_time", None)
+            log.warning(ui("schedule_missed", lang, when=_when(when), grace=settings.misfire_grace))
+        elif event.code == EVENT_JOB_MAX_INSTANCES:
+            log.warning(ui("schedule_busy", lang))
+
+    scheduler.add_listener(on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+    return scheduler
+
+
+def serve(config_path: str, *, run_now: bool = False, lang: str | None = None) -> int:
+    """Run audits on ``[schedule]`` until SIGTERM/SIGINT; returns the exit code (0 after a clean stop)."""
+    loaded = load_config(config_path)
+    settings = loaded.config.schedule
+    zone = ZoneInfo(settings.timezone)
+    lang = lang or loaded.config.audit.lang
+    log = schedule_logger(zone)
+    guardian = Guardian(config_path, loaded, log=log, lang=lang)
+    stop = threading.Event()
+    received: list[int] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    first = dt.datetime.now(zone) if run_now else None
+    scheduler = build_scheduler(settings, guardian.run_once, log, lang, first_run=first)
+    scheduler.start()
+
+    def next_run() -> dt.datetime | None:
+        job = scheduler.get_job(JOB_ID)
+        return job.next_run_time if job else None
+
+    guardian.next_run = next_run
+    log.info(ui("schedule_started", lang, cron=settings.cron, zone=settings.timezone, next=_when(next_run()),
+                db=guardian.db_path, lock=guardian.lock_path))
+    try:
+        while not stop.wait(timeout=1.0):
+            pass
+    finally:
+        name = signal.Signals(received[0]).name if received else "exit"
+        log.info(ui("schedule_stopping", lang, signal=name))
+        guardian.cancel()
+        scheduler.shutdown(wait=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        log.info(ui("schedule_stopped", lang))
+    return 0
+
+
+__all__ = ["Guardian", "build_scheduler", "lock_path_for", "schedule_logger", "serve"]

@@ -1,0 +1,546 @@
+"""History of audit runs in SQLite: runs, item verdicts, findings and evidence references.
+
+Everything is keyed by run and item (never by URL alone). The database runs in WAL mode with
+``synchronous=FULL``; a run is first recorded as ``running`` (one small transaction), then all
+its results are written in ONE transaction that also marks it ``complete`` or ``incomplete``.
+A process killed mid-run therefore leaves earlier runs untouched and its own run ``running``;
+the next process to open the store marks such a run ``interrupted`` when its process is gone.
+
+The schema is versioned with ``PRAGMA user_version`` and upgraded by ``MIGRATIONS``, each in
+its own transaction; a database made by a newer oit-checker is refused, never altered.
+
+Run states::
+
+    running ──► complete      every item has a verdict and some server answered
+            ├─► incomplete    no server answered at all (the CLI's exit code 3)
+            ├─► failed        the audit raised (bad config, crash); ``error`` says why
+            └─► interrupted   the process ended first (SIGKILL, power cut, shutdown)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import OitCheckerError
+from .models import AuditResult, Finding, ItemResult, Status, UrlResult
+
+DB_NAME = "history.sqlite3"
+"""File name of the default database inside the data directory."""
+
+
+class StoreError(OitCheckerError):
+    """The history database cannot be opened, read or written (says which file and why)."""
+
+
+class RunState:
+    """Values of ``runs.state`` (see the module docstring)."""
+
+    RUNNING = "running"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+# Each entry is one schema version: statements run in one transaction, then user_version = index + 1.
+MIGRATIONS: list[tuple[str, ...]] = [
+    (
+        """CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            pid INTEGER,
+            host TEXT,
+            config_path TEXT,
+            items_requested TEXT,
+            agency_name TEXT NOT NULL,
+            homepage TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            assessment_year INTEGER,
+            tool_version TEXT,
+            deadline TEXT,
+            evidence_dir TEXT,
+            n_pass INTEGER, n_warn INTEGER, n_fail INTEGER, n_unverified INTEGER,
+            error TEXT
+        )""",
+        "CREATE INDEX runs_by_scope ON runs(scope, started_at)",
+        """CREATE TABLE item_results (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            code TEXT NOT NULL,
+            name_th TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            item_group TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            reason_params TEXT,
+            reasons TEXT NOT NULL,
+            url TEXT,
+            passing_url TEXT,
+            PRIMARY KEY (run_id, code)
+        )""",
+        """CREATE TABLE findings (
+            run_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            url TEXT,
+            check_name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            params TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            PRIMARY KEY (run_id, code, seq),
+            FOREIGN KEY (run_id, code) REFERENCES item_results(run_id, code) ON DELETE CASCADE ON UPDATE CASCADE
+        )""",
+        """CREATE TABLE evidence (
+            run_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            url TEXT NOT NULL,
+            final_url TEXT,
+            http_status INTEGER,
+            content_type TEXT,
+            sha256 TEXT,
+            size INTEGER,
+            redirects TEXT NOT NULL,
+            fetched_at TEXT,
+            elapsed_s REAL,
+            error TEXT,
+            files TEXT NOT NULL,
+            PRIMARY KEY (run_id, code, url),
+            FOREIGN KEY (run_id, code) REFERENCES item_results(run_id, code) ON DELETE CASCADE ON UPDATE CASCADE
+        )""",
+        """CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            channel TEXT NOT NULL,
+            events TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            detail TEXT NOT NULL,
+            sent_at TEXT NOT NULL
+        )""",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One stored run (newest values; counts are None until the run finished)."""
+
+    id: str
+    scope: str
+    """Which agency config the run belongs to: homepage and checklist id."""
+    state: str
+    trigger: str
+    """``audit`` or ``schedule``."""
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    agency_name: str
+    homepage: str
+    checklist_id: str
+    assessment_year: int | None
+    tool_version: str
+    items_requested: tuple[str, ...] | None
+    counts: dict[Status, int] | None
+    error: str | None
+    deadline: dt.date | None
+    evidence_dir: str | None = None
+    """The run's evidence bundle (screenshots, texts, manifest), when one was kept."""
+
+    @property
+    def judged(self) -> bool:
+        """True when the run's verdicts say something about the agency (state ``complete``)."""
+        return self.state == RunState.COMPLETE
+
+    @property
+    def failed(self) -> bool:
+        """True when the run itself failed (crashed, or no server answered)."""
+        return self.state in (RunState.FAILED, RunState.INCOMPLETE)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item's verdict in one run."""
+
+    run_id: str
+    code: str
+    name_th: str
+    name_en: str
+    group: str
+    status: Status
+    reason: str | None
+    """The reason code that decided the verdict (first finding with the item's status)."""
+    reason_params: dict[str, Any]
+    reasons: tuple[str, ...]
+    """Every non-pass reason code of the deciding URL (and the item), sorted."""
+    url: str | None
+    """The deciding URL: the passing one, else the best one."""
+    passing_url: str | None
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    """One delivery attempt of one channel for one run."""
+
+    run_id: str
+    channel: str
+    events: tuple[str, ...]
+    ok: bool
+    detail: str
+    sent_at: dt.datetime
+
+
+def default_data_dir() -> Path:
+    """The user's data directory for oit-checker (XDG on Linux; the platform's own elsewhere)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "oit-checker"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "oit-checker"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base_dir / "oit-checker"
+
+
+def default_db_path() -> Path:
+    """Where the history lives when ``[storage] path`` is not set."""
+    return default_data_dir() / DB_NAME
+
+
+def deciding_url(item: ItemResult) -> UrlResult | None:
+    """The URL whose findings decided the item's verdict (the passing one, else the best one)."""
+    if not item.urls:
+        return None
+    return min(item.urls, key=lambda u: u.status.severity)
+
+
+def primary_finding(item: ItemResult) -> Finding | None:
+    """The finding that explains the verdict: the first one whose status is the item's status."""
+    url = deciding_url(item)
+    findings = [*item.findings, *(url.findings if url else ())]
+    return next((f for f in findings if f.status is item.status), None)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+class Store:
+    """The history database. Open with ``Store(path)``; use as a context manager or ``close()``.
+
+    Example::
+
+        with Store(default_db_path()) as store:
+            for run in store.runs(limit=5):
+                print(run.id, run.state, run.counts)
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreError(f"{self.path}: no history yet (run `oit-checker audit` or `oit-checker schedule` first)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.path}: cannot open the history database: {exc}") from exc
+        try:
+            self._db.row_factory = sqlite3.Row
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{self.path}: SQLite could not switch to WAL mode (got {mode})")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._migrate()
+            self.recover()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{self.path}: not a usable oit-checker history database: {exc}") from exc
+        except BaseException:
+            self._db.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (the WAL is checkpointed by SQLite when the last one closes)."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; everything is rolled back on any error (SQLite's become ``StoreError``)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot write the history: {exc}") from exc
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: cannot write the history: {exc}") from exc
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        """The database's schema version (``PRAGMA user_version``)."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        known = len(MIGRATIONS)
+        if self.schema_version > known:
+            raise StoreError(f"{self.path}: made by a newer oit-checker (schema {self.schema_version}, "
+                             f"this version knows {known}); upgrade oit-checker")
+        while self.schema_version < known:
+            with self._transaction() as db:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])  # another process may have won
+                if version >= known:
+                    break
+                try:
+                    for statement in MIGRATIONS[version]:
+                        db.execute(statement)
+                except sqlite3.Error as exc:
+                    raise StoreError(f"{self.path}: could not upgrade the history to schema {version + 1} "
+                                     f"({exc}); nothing was changed") from exc
+                db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def recover(self) -> list[str]:
+        """Mark ``running`` runs of dead processes on this machine ``interrupted``; returns their ids."""
+        host = socket.gethostname()
+        rows = self._db.execute("SELECT id, pid, host FROM runs WHERE state = ?", (RunState.RUNNING,)).fetchall()
+        dead = [r["id"] for r in rows if r["host"] == host and r["pid"] is not None and not _pid_alive(r["pid"])]
+        for run_id in dead:
+            self.end_run(run_id, RunState.INTERRUPTED, "the process ended before the run finished")
+        return dead
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def begin_run(self, run_id: str, *, scope: str, trigger: str, started_at: dt.datetime, agency_name: str,
+                  homepage: str, checklist_id: str, assessment_year: int | None, tool_version: str,
+                  config_path: str, items_requested: Sequence[str] | None, deadline: dt.date | None) -> None:
+        """Record that a run has started (state ``running``, this process's pid)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO runs (id, scope, state, trigger, started_at, pid, host, config_path, items_requested,"
+                " agency_name, homepage, checklist_id, assessment_year, tool_version, deadline)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, scope, RunState.RUNNING, trigger, started_at.isoformat(timespec="seconds"), os.getpid(),
+                 socket.gethostname(), config_path, _json(list(items_requested)) if items_requested else None,
+                 agency_name, homepage, checklist_id, assessment_year, tool_version,
+                 deadline.isoformat() if deadline else None))
+
+    def finish_run(self, run_id: str, result: AuditResult) -> str:
+        """Write every verdict, finding and evidence reference of ``result`` in one transaction.
+
+        The run is renamed to ``result.run_id`` (the id the reports show) and marked
+        ``complete`` or ``incomplete``. Returns the stored id.
+        """
+        counts = result.counts()
+        state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
+        with self._transaction() as db:
+            if result.run_id != run_id:
+                db.execute("UPDATE runs SET id = ? WHERE id = ?", (result.run_id, run_id))
+            updated = db.execute(
+                "UPDATE runs SET state = ?, finished_at = ?, started_at = ?, agency_name = ?, homepage = ?,"
+                " checklist_id = ?, assessment_year = ?, tool_version = ?, deadline = ?, evidence_dir = ?,"
+                " n_pass = ?, n_warn = ?, n_fail = ?, n_unverified = ?, pid = NULL WHERE id = ?",
+                (state, result.finished_at.isoformat(timespec="seconds"),
+                 result.started_at.isoformat(timespec="seconds"), result.agency_name, result.homepage,
+                 result.checklist_id, result.assessment_year, result.tool_version,
+                 result.deadline.isoformat() if result.deadline else None, result.evidence_dir, counts[Status.PASS],
+                 counts[Status.WARN], counts[Status.FAIL], counts[Status.UNVERIFIED], result.run_id)).rowcount
+            if updated != 1:
+                raise StoreError(f"{self.path}: run {run_id} was not begun in this database")
+            for item in result.items:
+                self._write_item(db, result.run_id, item)
+        return result.run_id
+
+    def _write_item(self, db: sqlite3.Connection, run_id: str, item: ItemResult) -> None:
+        url = deciding_url(item)
+        primary = primary_finding(item)
+        reasons = sorted({f.reason for f in (*item.findings, *(url.findings if url else ()))
+                          if f.status is not Status.PASS})
+        db.execute(
+            "INSERT INTO item_results (run_id, code, name_th, name_en, item_group, status, reason, reason_params,"
+            " reasons, url, passing_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, item.code, item.name_th, item.name_en, item.group, item.status.value,
+             primary.reason if primary else None, _json(primary.params) if primary else None, _json(reasons),
+             url.url if url else None, item.passing_url))
+        rows: list[tuple[str | None, Finding]] = [(None, f) for f in item.findings]
+        rows += [(u.url, f) for u in item.urls for f in u.findings]
+        db.executemany(
+            "INSERT INTO findings (run_id, code, seq, url, check_name, status, reason, params, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, item.code, seq, u, f.check.value, f.status.value, f.reason, _json(f.params), _json(f.evidence))
+             for seq, (u, f) in enumerate(rows)])
+        for url_result in item.urls:
+            fetch = url_result.fetch
+            db.execute(
+                "INSERT OR REPLACE INTO evidence (run_id, code, url, final_url, http_status, content_type, sha256,"
+                " size, redirects, fetched_at, elapsed_s, error, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, item.code, url_result.url, fetch.final_url if fetch else None,
+                 fetch.status if fetch else None, fetch.content_type if fetch else None,
+                 hashlib.sha256(fetch.body).hexdigest() if fetch and fetch.body else None,
+                 len(fetch.body) if fetch else None,
+                 _json([{"url": r.url, "status": r.status} for r in fetch.redirects] if fetch else []),
+                 fetch.fetched_at if fetch else None, fetch.elapsed if fetch else None,
+                 fetch.error if fetch else None, _json(url_result.evidence_files)))
+
+    def end_run(self, run_id: str, state: str, error: str) -> None:
+        """Close a run without results: ``failed`` or ``interrupted``, with why."""
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET state = ?, finished_at = ?, error = ?, pid = NULL WHERE id = ? AND state = ?",
+                       (state, _now(), error[:2000], run_id, RunState.RUNNING))
+
+    def record_notification(self, run_id: str, channel: str, events: Sequence[str], ok: bool, detail: str) -> None:
+        """Keep the outcome of one delivery (never the secret, never the message body)."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO notifications (run_id, channel, events, ok, detail, sent_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", (run_id, channel, _json(list(events)), int(ok), detail[:500], _now()))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def runs(self, scope: str | None = None, limit: int = 20, states: Sequence[str] | None = None) -> list[RunRow]:
+        """Runs, newest first; only those of ``scope`` and in ``states`` when given."""
+        sql, args = "SELECT * FROM runs WHERE 1 = 1", []
+        if scope is not None:
+            sql += " AND scope = ?"
+            args.append(scope)
+        if states:
+            sql += f" AND state IN ({', '.join('?' * len(states))})"
+            args.extend(states)
+        sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?"
+        return [_run_row(r) for r in self._db.execute(sql, (*args, limit)).fetchall()]
+
+    def run(self, ref: str, scope: str | None = None) -> RunRow:
+        """The run whose id is ``ref`` or starts with it (unique), else ``StoreError``."""
+        sql, args = "SELECT * FROM runs WHERE (id = ? OR id LIKE ? ESCAPE '\\')", [ref, _like_prefix(ref)]
+        if scope is not None:
+            sql += " AND scope = ?"
+            args.append(scope)
+        rows = self._db.execute(sql + " ORDER BY id = ? DESC", (*args, ref)).fetchall()
+        if rows and rows[0]["id"] == ref:
+            return _run_row(rows[0])
+        if len(rows) == 1:
+            return _run_row(rows[0])
+        problem = "matches several runs" if rows else "no such run"
+        raise StoreError(f"{self.path}: {ref}: {problem} (see `oit-checker history`)")
+
+    def items(self, run_id: str) -> list[ItemRow]:
+        """The item verdicts of one run, in checklist order of storage."""
+        rows = self._db.execute("SELECT * FROM item_results WHERE run_id = ? ORDER BY rowid", (run_id,)).fetchall()
+        return [_item_row(r) for r in rows]
+
+    def findings(self, run_id: str, code: str) -> list[tuple[str | None, Finding]]:
+        """Every finding of one item in one run, as ``(url or None, Finding)``."""
+        from .models import Check
+
+        rows = self._db.execute("SELECT * FROM findings WHERE run_id = ? AND code = ? ORDER BY seq",
+                                (run_id, code)).fetchall()
+        return [(r["url"], Finding(Check(r["check_name"]), Status(r["status"]), r["reason"],
+                                   json.loads(r["params"]), json.loads(r["evidence"]))) for r in rows]
+
+    def evidence(self, run_id: str, code: str) -> list[dict[str, Any]]:
+        """What was fetched for one item in one run: final URL, status, sha256, the evidence files …"""
+        rows = self._db.execute("SELECT * FROM evidence WHERE run_id = ? AND code = ? ORDER BY url",
+                                (run_id, code)).fetchall()
+        return [{**dict(r), "redirects": json.loads(r["redirects"]), "files": json.loads(r["files"])} for r in rows]
+
+    def item_history(self, scope: str, code: str, limit: int = 200) -> list[tuple[RunRow, ItemRow]]:
+        """One item's verdicts in the ``complete`` runs of ``scope`` that included it, newest first."""
+        rows = self._db.execute(
+            "SELECT r.*, i.run_id AS i_run_id, i.code AS i_code, i.name_th AS i_name_th, i.name_en AS i_name_en,"
+            " i.item_group AS i_item_group, i.status AS i_status, i.reason AS i_reason,"
+            " i.reason_params AS i_reason_params, i.reasons AS i_reasons, i.url AS i_url,"
+            " i.passing_url AS i_passing_url"
+            " FROM item_results i JOIN runs r ON r.id = i.run_id"
+            " WHERE r.scope = ? AND i.code = ? AND r.state = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?",
+            (scope, code, RunState.COMPLETE, limit)).fetchall()
+        return [(_run_row(r), _item_row(r, prefix="i_")) for r in rows]
+
+    def notifications(self, run_id: str | None = None) -> list[NotificationRow]:
+        """Delivery outcomes, oldest first (of one run when given)."""
+        sql = "SELECT * FROM notifications"
+        args: tuple[str, ...] = ()
+        if run_id is not None:
+            sql, args = sql + " WHERE run_id = ?", (run_id,)
+        rows = self._db.execute(sql + " ORDER BY id", args).fetchall()
+        return [NotificationRow(r["run_id"], r["channel"], tuple(json.loads(r["events"])), bool(r["ok"]),
+                                r["detail"], dt.datetime.fromisoformat(r["sent_at"])) for r in rows]
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file (``ok`` when intact)."""
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _like_prefix(ref: str) -> str:
+    return ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _run_row(r: sqlite3.Row) -> RunRow:
+    counts = None
+    if r["n_pass"] is not None:
+        counts = {Status.PASS: r["n_pass"], Status.WARN: r["n_warn"], Status.FAIL: r["n_fail"],
+                  Status.UNVERIFIED: r["n_unverified"]}
+    started = _when(r["started_at"])
+    assert started is not None  # NOT NULL column
+    return RunRow(
+        id=r["id"], scope=r["scope"], state=r["state"], trigger=r["trigger"], started_at=started,
+        finished_at=_when(r["finished_at"]), agency_name=r["agency_name"], homepage=r["homepage"],
+        checklist_id=r["checklist_id"], assessment_year=r["assessment_year"], tool_version=r["tool_version"] or "",
+        items_requested=tuple(json.loads(r["items_requested"])) if r["items_requested"] else None,
+        counts=counts, error=r["error"], deadline=dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None,
+        evidence_dir=r["evidence_dir"])
+
+
+def _item_row(r: sqlite3.Row, prefix: str = "") -> ItemRow:
+    def col(name: str) -> Any:
+        return r[prefix + name]
+
+    params = col("reason_params")
+    return ItemRow(
+        run_id=col("run_id"), code=col("code"), name_th=col("name_th"), name_en=col("name_en"),
+        group=col("item_group"), status=Status(col("status")), reason=col("reason"),
+        reason_params=json.loads(params) if params else {}, reasons=tuple(json.loads(col("reasons"))),
+        url=col("url"), passing_url=col("passing_url"))

@@ -1,0 +1,89 @@
+"""`oit-checker demo` shows a screenshot per item and the evidence folder; `--browser` and `--warc`.
+
+Expectations come from the demo's own config, so demo items added later are covered too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from test_cli import DEMO_EXPECTED
+from warcio.archiveiterator import ArchiveIterator
+
+from oit_checker.cli import main
+from oit_checker.demo import demo_config
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def demo_urls() -> dict[str, list[str]]:
+    """Each demo item's URL paths, from the demo config."""
+    loaded = demo_config("http://127.0.0.1:1")
+    return {code: [u.removeprefix("http://127.0.0.1:1") for u in loaded.urls_for(code)]
+            for code in loaded.config.audit.select}
+
+
+def has_screenshot(path: str) -> bool:
+    """HTML pages (Chromium; error pages too) and PDFs (pdftoppm) get one; Office files cannot."""
+    return path.endswith((".html", "/", ".pdf"))
+
+
+def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--format", "json", "--warc"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    folder = Path(report["run"]["evidence_dir"])
+    assert folder.is_dir() and folder.name == report["run"]["id"]
+    assert report["run"]["browser"]["mode"] == "auto" and "Chromium" in report["run"]["browser"]["used"]
+    for item in report["items"]:
+        for url in item["urls"]:
+            files = url["evidence_files"]
+            assert Path(files["fetch"]).is_relative_to(folder)
+            if has_screenshot(url["url"]):
+                assert Path(files["screenshot"]).read_bytes().startswith(PNG), url["url"]
+            fetch = json.loads(Path(files["fetch"]).read_text(encoding="utf-8"))
+            assert fetch["url"] == url["url"] and fetch["http"]["final_url"] == url["final_url"]
+            findings = json.loads(Path(files["findings"]).read_text(encoding="utf-8"))
+            assert [c["reason"] for c in findings[item["code"]]] == [c["reason"] for c in url["checks"]]
+    # the manifest's sha256 of every file matches the file
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run_id"] == report["run"]["id"]
+    for entry in manifest["urls"].values():
+        for file in entry["files"].values():
+            assert hashlib.sha256((folder / file["path"]).read_bytes()).hexdigest() == file["sha256"]
+    # --warc: the responses, with the O24 PDF's bytes exactly as served
+    o24 = next(i for i in report["items"] if i["code"] == "O24")["urls"][0]
+    with (folder / "responses.warc.gz").open("rb") as handle:
+        bodies = {r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()
+                  for r in ArchiveIterator(handle) if r.rec_type == "response"}
+    assert hashlib.sha256(bodies[o24["final_url"]]).hexdigest() == o24["sha256"]
+
+
+def test_demo_console_shows_a_screenshot_per_item_and_the_evidence_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 1
+    out = capsys.readouterr().out
+    paths = [p for urls in demo_urls().values() for p in urls]
+    assert out.count("ภาพหน้าจอ:") == sum(1 for p in paths if has_screenshot(p))
+    assert out.count("ภาพหน้าจอ:") + out.count("หลักฐาน:") == len(paths)  # every URL points to its evidence
+    assert "หลักฐานของการตรวจครั้งนี้" in out
+    folder = out.split("หลักฐานของการตรวจครั้งนี้", 1)[1]
+    assert "oit-checker/evidence/" in "".join(folder.split())
+
+
+def test_demo_with_browser_never_keeps_the_verdicts_and_pdf_screenshots_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--browser", "never", "--format", "json", "--lang", "en"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {i["code"]: i["status"] for i in report["items"]} == {c: s for c, (s, _) in DEMO_EXPECTED.items()}
+    shots = {u["url"] for i in report["items"] for u in i["urls"] if "screenshot" in u["evidence_files"]}
+    pdfs = {u["url"] for i in report["items"] for u in i["urls"] if u["url"].endswith(".pdf")}
+    assert pdfs and shots == pdfs  # PDF pages by pdftoppm; no browser for the HTML pages
+    assert report["run"]["browser"]["used"] is None
+
+
+def test_browser_option_is_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--browser", "sometimes"])
+    assert exit_.value.code == 2
+    assert "--browser" in capsys.readouterr().err

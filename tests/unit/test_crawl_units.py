@@ -1,0 +1,260 @@
+"""The crawl's parts without a network: URL identity, link extraction, robots and sitemaps, the
+breadth-first crawl over a fake fetcher, and discovery's Thai-aware matching."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from mkpdf import pdf_with_links  # noqa: E402
+
+from oit_checker.crawl import Crawler, CrawlOptions, LinkGraph, is_oit_page  # noqa: E402
+from oit_checker.discover import _bigrams, _code_pattern, _fold, _Name  # noqa: E402
+from oit_checker.extract.links import html_links, pdf_links  # noqa: E402
+from oit_checker.fetch.interface import Fetcher  # noqa: E402
+from oit_checker.models import FetchResult  # noqa: E402
+from oit_checker.robots import RobotsRules, agent_token, parse_robots, parse_sitemap  # noqa: E402
+from oit_checker.thai import normalize_phrase_variants  # noqa: E402
+from oit_checker.urls import blocked_reason, normalize_url, page_key, same_page  # noqa: E402
+
+# URLs ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("http://Example.go.th:80/ita/", "http://example.go.th/ita"),
+    ("https://www.example.go.th/ita/index.php", "http://example.go.th/ita/"),
+    ("http://x.go.th/index.php/ita/o24", "http://x.go.th/ita/o24"),
+    ("http://x.go.th/th/index.php/ita", "http://x.go.th/th/ita"),
+    ("http://x.go.th/ita/default.aspx", "http://x.go.th/ita"),
+    ("http://x.go.th/ita/อำนาจหน้าที่.html", "http://x.go.th/ita/%E0%B8%AD%E0%B8%B3%E0%B8%99%E0%B8%B2%E0%B8%88"
+                                            "%E0%B8%AB%E0%B8%99%E0%B9%89%E0%B8%B2%E0%B8%97%E0%B8%B5%E0%B9%88.html"),
+    ("http://x.go.th/ita/%e0%b8%81.html", "http://x.go.th/ita/%E0%B8%81.html"),
+    ("http://x.go.th/a/./b/../c#frag", "http://x.go.th/a/c"),
+    ("http://x.go.th/?q=ก", "http://x.go.th/?q=%E0%B8%81"),
+    ("http://ไทย.go.th/", "http://xn--o3cw4h.go.th/"),
+])
+def test_same_page(a: str, b: str) -> None:
+    assert page_key(a) == page_key(b)
+    assert same_page(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("http://x.go.th/a%2Fb", "http://x.go.th/a/b"),  # an escaped slash is part of a name
+    ("http://x.go.th/ita?id=1", "http://x.go.th/ita?id=2"),
+    ("http://x.go.th:8080/", "http://x.go.th/"),
+    ("http://x.go.th/ita/o24", "http://y.go.th/ita/o24"),
+])
+def test_different_pages(a: str, b: str) -> None:
+    assert page_key(a) != page_key(b)
+
+
+def test_normalize_keeps_the_scheme_and_drops_the_fragment() -> None:
+    assert normalize_url("HTTPS://X.go.th:443/ก#top") == "https://x.go.th/%E0%B8%81"
+    assert normalize_url("http://x.go.th") == "http://x.go.th/"
+
+
+@pytest.mark.parametrize(("url", "private_ok", "blocked"), [
+    ("http://169.254.169.254/latest/", True, True),
+    ("http://10.0.0.1/", False, True),
+    ("http://10.0.0.1/", True, False),
+    ("ftp://x.go.th/file", True, True),
+    ("https://www.led.go.th/", False, False),
+])
+def test_blocked_reason(url: str, private_ok: bool, blocked: bool) -> None:
+    assert bool(blocked_reason(url, private_ok)) is blocked
+
+
+# links -----------------------------------------------------------------------------------------
+
+def test_html_links_reads_anchors_areas_frames_and_meta_refresh() -> None:
+    body = """<html><head><title>OIT</title><base href="/ita/">
+    <meta http-equiv="Refresh" content="5; URL='next.html'"></head><body>
+    <h1>การเปิดเผยข้อมูลสาธารณะ</h1>
+    <table><tr><td>O24</td><td><a href="o24.pdf#page=2">รายงาน</a></td></tr></table>
+    <map><area href="/map.html" alt="แผนที่"></map><iframe src="frame.html"></iframe>
+    <a href="x.html"><img alt="ภาพ"></a><a href="mailto:a@b.c">m</a><a href="javascript:go()">j</a>
+    <a href="#top">t</a><a href="tel:02">t</a><a href="ftp://x/f">f</a></body></html>""".encode()
+    found = html_links(body, "http://x.go.th/start", "text/html", context=True)
+    assert found.title == "OIT" and found.headings == ("การเปิดเผยข้อมูลสาธารณะ",)
+    assert [(link.url, link.text) for link in found.links] == [
+        ("http://x.go.th/ita/next.html", ""), ("http://x.go.th/ita/o24.pdf", "รายงาน"),
+        ("http://x.go.th/map.html", "แผนที่"), ("http://x.go.th/ita/frame.html", ""),
+        ("http://x.go.th/ita/x.html", "ภาพ")]
+    assert found.links[1].context == "O24 รายงาน"
+
+
+def test_html_links_reads_framesets() -> None:
+    body = b'<html><frameset cols="20%,80%"><frame src="menu.html"><frame src="/ita/"></frameset></html>'
+    found = html_links(body, "http://x.go.th/", "text/html")
+    assert [link.url for link in found.links] == ["http://x.go.th/menu.html", "http://x.go.th/ita/"]
+
+
+def test_html_links_decodes_tis620_pages() -> None:
+    body = '<html><head><meta charset="tis-620"></head><body><a href="/ก.html">อำนาจหน้าที่</a></body></html>'
+    found = html_links(body.encode("tis-620"), "http://x.go.th/", "text/html")
+    assert [(link.url, link.text) for link in found.links] == [("http://x.go.th/ก.html", "อำนาจหน้าที่")]
+
+
+def test_pdf_links_reads_link_annotations_and_typed_addresses() -> None:
+    body = pdf_with_links(["http://x.go.th/ita/o24.pdf", "mailto:a@b.c"], text="see http://x.go.th/typed.html")
+    assert pdf_links(body) == ["http://x.go.th/ita/o24.pdf", "http://x.go.th/typed.html"]
+    assert pdf_links(b"not a pdf") == []
+
+
+@pytest.mark.parametrize(("url", "title", "headings", "oit"), [
+    ("http://x.go.th/ita/", "หน้าหลัก", (), True),
+    ("http://x.go.th/oit-2567/index.php", "", (), True),
+    ("http://x.go.th/index.php?page=ITA", "", (), True),
+    ("http://x.go.th/ita/o24.html", "รายงานผลการจัดซื้อจัดจ้าง", (), False),
+    ("http://x.go.th/news", "การเปิดเผยข้อมูลสาธารณะ (OIT) ๒๕๖๗", (), True),
+    ("http://x.go.th/digital", "Digital capital", ("หน่วยงาน",), False),
+])
+def test_oit_pages(url: str, title: str, headings: tuple[str, ...], oit: bool) -> None:
+    assert is_oit_page(url, title, headings) is oit
+
+
+# robots and sitemaps -------------------------------------------------------------------------------
+
+def test_robots_rules() -> None:
+    rules = parse_robots(200, b"User-agent: *\nDisallow: /private/\nCrawl-delay: 2\nSitemap: http://x/s.xml\n"
+                              b"User-agent: oit-checker\nDisallow: /no-audit/\n")
+    agent = agent_token("oit-checker/0.1.0 (+https://example; OIT disclosure audit)")
+    assert agent == "oit-checker"
+    assert rules.allowed("http://x/private/a", agent)  # our own group replaces the * group
+    assert not rules.allowed("http://x/no-audit/a", agent)
+    assert not rules.allowed("http://x/private/a", "otherbot")
+    assert rules.sitemaps == ("http://x/s.xml",)
+    assert parse_robots(404, b"Disallow: /").allowed("http://x/", agent)
+    assert parse_robots(None, b"").allowed("http://x/", agent)
+    assert RobotsRules(None).crawl_delay(agent) == 0.0
+
+
+def test_sitemaps_urlset_index_and_gzip() -> None:
+    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              b"<url><loc> http://x/a </loc></url><url><loc>http://x/b</loc></url></urlset>")
+    index = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://x/s1.xml</loc>'
+             b"</sitemap><sitemap><loc>http://x/s2.xml.gz</loc></sitemap></sitemapindex>")
+    assert parse_sitemap(urlset) == (["http://x/a", "http://x/b"], [])
+    assert parse_sitemap(index) == ([], ["http://x/s1.xml", "http://x/s2.xml.gz"])
+    assert parse_sitemap(gzip.compress(urlset)) == (["http://x/a", "http://x/b"], [])
+    assert parse_sitemap(b"<html>not a sitemap") == ([], [])
+
+
+# the crawl over a fake fetcher -------------------------------------------------------------------
+
+HOME = "https://www.agency.go.th/"
+
+
+class SiteFetcher(Fetcher):
+    """Serves a dict of HTML pages; anything else is a 404. Records what was fetched and how."""
+
+    def __init__(self, pages: dict[str, str]) -> None:
+        self.pages = pages
+        self.full: list[str] = []
+        self.capped: list[str] = []
+
+    async def fetch(self, url: str) -> FetchResult:
+        self.full.append(url)
+        return self._result(url)
+
+    async def fetch_capped(self, url: str, body_cap: object) -> FetchResult:
+        self.capped.append(url)
+        return self._result(url)
+
+    def _result(self, url: str) -> FetchResult:
+        if url in self.pages:
+            return FetchResult(url=url, final_url=url, status=200, body=self.pages[url].encode(),
+                               headers={"content-type": "text/html; charset=utf-8"})
+        return FetchResult(url=url, final_url=url, status=404, headers={"content-type": "text/html"})
+
+
+def links(*targets: str) -> str:
+    return "".join(f'<a href="{t}">{t}</a>' for t in targets)
+
+
+def crawl(pages: dict[str, str], **options: object) -> tuple[LinkGraph, SiteFetcher]:
+    fetcher = SiteFetcher(pages)
+    items = options.pop("items", ())
+    crawler = Crawler(fetcher, HOME, ("agency.go.th",), CrawlOptions(**options), items=items)  # type: ignore[arg-type]
+    return asyncio.run(crawler.run()), fetcher
+
+
+def test_the_first_path_found_is_a_shortest_one_and_nothing_is_fetched_twice() -> None:
+    graph, fetcher = crawl({
+        HOME: links("/a", "/b", "/a#x", "/a/", "https://agency.go.th/b"),
+        HOME + "a": links("/a/1", "/b"), HOME + "a/1": links("/a/2"), HOME + "a/2": links("/target"),
+        HOME + "b": links("/target", "/"), HOME + "target": links(),
+    })
+    assert graph.click_path(HOME + "target") == [HOME, HOME + "b", HOME + "target"]
+    assert sorted(fetcher.capped + fetcher.full) == sorted(set(fetcher.capped + fetcher.full))
+    assert graph.limit_reached == ""
+
+
+def test_item_urls_are_fetched_in_full_and_kept_pages_only_capped() -> None:
+    item = HOME + "ita/o24.html"
+    graph, fetcher = crawl({HOME: links("/ita/", "/ita/o24.html"), HOME + "ita/": links(), item: links()},
+                           items=[item])
+    assert fetcher.full == [HOME, item]
+    assert HOME + "ita/" in fetcher.capped
+    assert set(graph.fetched) == {HOME, item}
+
+
+def test_page_budget_goes_to_oit_looking_links_first() -> None:
+    news = [f"/news/{n}" for n in range(20)]
+    graph, fetcher = crawl({HOME: links(*news) + '<a href="/ita/">การเปิดเผยข้อมูลสาธารณะ (OIT)</a>',
+                            HOME + "ita/": links("/ita/o1.html")}, max_pages=3)
+    assert HOME + "ita/" in fetcher.capped
+    assert graph.limit_reached == "max_pages"
+    assert graph.click_path(HOME + "ita/o1.html") == [HOME, HOME + "ita/", HOME + "ita/o1.html"]
+
+
+def test_depth_limit_is_recorded_and_links_at_the_last_level_still_count() -> None:
+    graph, fetcher = crawl({HOME: links("/1"), HOME + "1": links("/2"), HOME + "2": links("/3")}, max_depth=1)
+    assert graph.limit_reached == "max_depth"
+    assert graph.click_path(HOME + "2") == [HOME, HOME + "1", HOME + "2"]  # linked from a page at depth 1
+    assert HOME + "2" not in fetcher.capped
+
+
+def test_exclude_patterns_are_not_crawled() -> None:
+    graph, fetcher = crawl({HOME: links("/calendar?month=1", "/ok")}, exclude=(r"[?&]month=",))
+    assert HOME + "calendar?month=1" not in fetcher.capped
+    assert HOME + "ok" in fetcher.capped
+
+
+def test_an_unreadable_homepage_is_said_so() -> None:
+    graph, _ = crawl({})
+    assert not graph.root_ok and graph.homepage_problem == "http_404"
+    assert graph.click_path(HOME) is None
+
+
+# discovery's matching ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["O24", "o24", "O.24", "O-24", "o 24", "OIT 24", "oit24", "ข้อ 24", "ข้อที่ ๒๔",
+                                  "ข้อ O24", "(O24) รายงาน", "/ita/o24-report.pdf", "O024"])
+def test_item_number_in_every_spelling(text: str) -> None:
+    pattern = _code_pattern("O24")
+    assert pattern is not None and pattern.search(_fold(text))
+
+
+@pytest.mark.parametrize("text", ["O240", "O2", "O4", "O124", "ข้อ 2", "pro24", "co24x"])
+def test_other_numbers_are_not_the_item(text: str) -> None:
+    pattern = _code_pattern("O24")
+    assert pattern is not None and not pattern.search(_fold(text))
+
+
+def test_name_similarity_is_thai_aware() -> None:
+    name = _Name("รายงานผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุประจำปี")
+
+    def sim(text: str) -> float:
+        folded = normalize_phrase_variants(text)
+        return name.similarity(folded, _bigrams(folded))
+
+    assert sim("รายงานผลการจัดซื้อจัดจ้าง หรือการจัดหาพัสดุ ประจำปี ๒๕๖๖") >= 0.85  # spaces, Thai digits
+    assert sim("รายงานผลการจัดซื้อ/จัดจ้างหรือการจัดหาพัสดุประจำปี") >= 0.85  # a spelling variant
+    assert sim("รายงานผลการจัดซื้อจัดจ้างฯ ประจำปีงบประมาณ") > sim("ข่าวประชาสัมพันธ์ประจำเดือน")
+    assert sim("") == 0.0
