@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python bench/browser.py [--repeat 3]
 
-Serves the bundled demo site on 127.0.0.1 and, in the same run, times the whole audit of its eight
+Serves the bundled demo site on 127.0.0.1 and, in the same run, times the whole audit of its
 items (HTTP, crawl, checks and the evidence bundle included) with each browser mode, reporting the
 best and median of ``--repeat`` runs and the ratio to ``never`` (the peer: no browser at all).
 ``auto+rendered`` is ``auto`` with ``[evidence] screenshots = "rendered"``: the browser only
@@ -79,7 +79,12 @@ async def main() -> None:
             loaded = demo_config(server.base_url)
             print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
                   " (shared machine: other processes may be running)")
-            print(f"demo site {server.base_url}/, 8 items (6 HTML pages, 2 PDFs), {args.repeat} runs each\n")
+            urls = [u for code in loaded.config.audit.select for u in loaded.urls_for(code)]
+            kinds = {kind: sum(1 for u in urls if u.endswith(ends)) for kind, ends in
+                     (("HTML", (".html", "/")), ("PDF", (".pdf",)))}
+            print(f"demo site {server.base_url}/, {len(loaded.config.audit.select)} items, {len(urls)} URLs "
+                  f"({kinds['HTML']} HTML, {kinds['PDF']} PDF, {len(urls) - sum(kinds.values())} other), "
+                  f"{args.repeat} runs each\n")
             rows = []
             runs = (("never", loaded, "never"), ("auto+rendered", variant(loaded, "rendered"), "auto"),
                     ("auto", loaded, "auto"), ("always", loaded, "always"))

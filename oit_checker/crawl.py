@@ -58,6 +58,8 @@ _OIT_WORDS = re.compile(
 _HINT_WORDS = re.compile(
     r"(?<![a-z])(?:oit|ita|o\s*\.?\s*\d{1,2})(?![a-z])|เปิดเผยข้อมูล|คุณธรรม|โปร่งใส|ทุจริต", re.IGNORECASE)
 MAX_SITEMAP_FILES = 20
+MAX_OIT_PAGES = 100
+"""Pages whose links are kept for the broken-link check (the shallowest ones: the crawl is breadth first)."""
 
 
 @dataclass(frozen=True)
@@ -470,7 +472,7 @@ class Crawler:
         graph = self.graph
         keys = [page_key(link.url) for link in page.links]
         skip = (page_key(graph._urls[uid]), self._root_key)  # itself, the homepage
-        watched = self.options.check_links and (
+        watched = self.options.check_links and len(self._watched) < MAX_OIT_PAGES and (
             uid == 0 or is_oit_page(graph._urls[uid], page.title, page.headings)
             or len({key for key in keys if key in self._item_keys and key not in skip}) >= 2)
         out: dict[int, str] = {}

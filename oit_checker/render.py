@@ -40,6 +40,7 @@ from .thai import compact
 from .urls import host_matches, host_of
 
 MODES = ("auto", "always", "never")
+_DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip")
 _REASON_FOR = {"browser_off": "needs_browser", "no_browser": "needs_browser",
                "browser_crashed": "browser_crashed", "browser_failed": "browser_failed"}
 
@@ -119,8 +120,9 @@ class RenderPass:
         self.problem: str | None = None
         self.problem_detail = ""
         self._warmup: asyncio.Task[bool] | None = None
-        if self.browser_on and self.item_urls and (self.mode == "always" or self.screenshots == "all"):
-            # Sure to be needed: start Chromium while the HTTP fetches run.
+        pages_likely = any(not u.split("?")[0].lower().endswith(_DOCUMENTS) for u in self.item_urls)
+        if self.browser_on and pages_likely and (self.mode == "always" or self.screenshots == "all"):
+            # Surely needed: start Chromium while the HTTP fetches run.
             self._warmup = asyncio.get_running_loop().create_task(self._browser().start())
 
     def _browser(self) -> BrowserFetcher:
@@ -184,7 +186,7 @@ class RenderPass:
         shot = None
         if self.evidence is not None and (self.screenshots == "all" or (self.screenshots == "rendered" and for_verdict)):
             shot = self.evidence.screenshot_path(url)
-        seen = await self._browser().render(url, screenshot=shot, settle=for_verdict)
+        seen = await self._browser().render(url, screenshot=shot, settle=for_verdict, read=for_verdict)
         error = seen.fetch.error
         if error in BROWSER_PROBLEMS:
             if error in ("no_browser", "browser_failed") and self.problem is None:

@@ -90,15 +90,25 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
+_SIMPLE_URL = re.compile(r"https?://([a-z0-9\-]+(?:\.[a-z0-9\-]+)*(?::[0-9]+)?)(/[A-Za-z0-9/:@!$&'()*+,;=\-._~]*)?"
+                         r"(?:\?([A-Za-z0-9/:@!$&'()*+,;=\-._~?]*))?\Z")
+"""An absolute URL that needs no normalisation beyond what ``page_key`` does itself."""
+
+
 def page_key(url: str) -> str:
     """What identifies a page whatever the link looked like: ``normalize_url`` without the scheme
     (http = https), without ``www.``, without a directory index file (``/index.php`` = ``/``, and
     ``/index.php/ita`` = ``/ita``, the CMS path-info form, also in a sub-folder) and without a trailing slash."""
-    norm = normalize_url(url)
-    _, _, rest = norm.partition("://")
-    rest = rest.removeprefix("www.")
-    host, slash, tail = rest.partition("/")
-    path, question, query = tail.partition("?")
+    simple = _SIMPLE_URL.match(url)
+    if simple is not None and "/." not in url and not simple.group(1).endswith((":80", ":443")):
+        host, path, query = simple.group(1).removeprefix("www."), (simple.group(2) or "/")[1:], simple.group(3)
+        question = "?" if query else ""
+    else:
+        norm = normalize_url(url)
+        _, _, rest = norm.partition("://")
+        rest = rest.removeprefix("www.")
+        host, slash, tail = rest.partition("/")
+        path, question, query = tail.partition("?")
     path = _INDEX_RE.sub("", "/" + path, count=1) if "." in path else "/" + path
     return host + path.rstrip("/") + (question + query if query else "")
 

@@ -86,7 +86,7 @@ def html_links(body: bytes, url: str, content_type: str = "", *, context: bool =
     for node in tree.css("a[href], area[href], iframe[src], frame[src]"):
         attrs = node.attributes
         href = attrs.get("href") if node.tag in ("a", "area") else attrs.get("src")
-        label = fold(node.text(separator=" ")) if node.tag == "a" else ""
+        label = " ".join(node.text(separator=" ").split()) if node.tag == "a" else ""
         if not label:
             label = (attrs.get("title") or attrs.get("alt") or "").strip()
             if not label and node.tag == "a":
@@ -108,13 +108,24 @@ def _add(links: list[FoundLink], base: str, href: str | None, label: str, contex
     href = href.strip()
     if not href or href.lower().startswith(_SKIP_SCHEMES):
         return
-    try:
-        absolute = urljoin(base, href)
-    except ValueError:
-        return
-    if urlsplit(absolute).scheme not in ("http", "https"):
+    if href.startswith(("http://", "https://")) and "\\" not in href:
+        absolute = href  # already absolute: no join needed (most links of a big site are like this or ...)
+    elif href.startswith("/") and not href.startswith("//") and "\\" not in href and base.startswith("http"):
+        absolute = _origin(base) + href  # ... root-relative; urljoin costs more than parsing the page
+    else:
+        try:
+            absolute = urljoin(base, href)
+        except ValueError:
+            return
+    if not absolute.startswith(("http://", "https://", "HTTP://", "HTTPS://", "Http://", "Https://")):
         return
     links.append(FoundLink(absolute.split("#", 1)[0], label[:300], context))
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of an absolute URL."""
+    end = url.find("/", url.find("//") + 2)
+    return url if end < 0 else url[:end]
 
 
 def _context(node: LexborNode) -> str:

@@ -194,11 +194,13 @@ class BrowserFetcher(Fetcher):
                 return int(process["id"])
         return None
 
-    async def render(self, url: str, *, screenshot: Path | None = None, settle: bool = True) -> Rendered:
+    async def render(self, url: str, *, screenshot: Path | None = None, settle: bool = True,
+                     read: bool = True) -> Rendered:
         """Open ``url`` in a fresh context; never raises.
 
         ``screenshot``: where to write a full-page PNG (height capped). ``settle``: wait for the
         network to go quiet after ``load`` (for pages that fetch their content with scripts).
+        ``read`` False skips reading the DOM and text (a screenshot is all that is wanted).
         """
         started = time.monotonic()
         async with self._pages:
@@ -215,7 +217,7 @@ class BrowserFetcher(Fetcher):
             self.active += 1
             try:
                 async with asyncio.timeout(self.options.page_timeout):
-                    rendered = await self._render_page(generation, url, screenshot, settle, started)
+                    rendered = await self._render_page(generation, url, screenshot, settle, read, started)
                 self.renders += 1
                 self.render_seconds += time.monotonic() - started
                 return rendered
@@ -290,7 +292,7 @@ class BrowserFetcher(Fetcher):
         return browser
 
     async def _render_page(self, generation: _Generation, url: str, screenshot: Path | None, settle: bool,
-                           started: float) -> Rendered:
+                           read: bool, started: float) -> Rendered:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         width, height = self.options.viewport
@@ -307,7 +309,7 @@ class BrowserFetcher(Fetcher):
                     await page.wait_for_load_state("networkidle", timeout=self.options.idle_wait * 1000)
                 except PlaywrightTimeout:
                     pass  # a page that keeps polling: take it as it is now
-            html, text, title = await _read(page)
+            html, text, title = await _read(page) if read else ("", "", "")
             shot, shot_error = None, ""
             if screenshot is not None:
                 shot, shot_error = await self._screenshot(page, screenshot)

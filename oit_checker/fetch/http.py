@@ -25,6 +25,7 @@ import httpx
 
 from ..models import FetchResult, Redirect
 from .interface import BodyCap, Fetcher
+from .pool import ShardedTransport
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -113,7 +114,8 @@ class HttpFetcher(Fetcher):
                      "Accept": "text/html,application/xhtml+xml,application/pdf,*/*;q=0.8",
                      "Accept-Language": "th,en;q=0.8"},
             timeout=timeout, limits=limits, verify=verify, follow_redirects=False,
-            transport=self._transport,
+            # several small httpcore pools: its per-request cost grows with the pool's size (fetch/pool.py)
+            transport=self._transport or ShardedTransport(self.options.max_concurrency, verify=verify),
         )
 
     async def __aenter__(self) -> HttpFetcher:

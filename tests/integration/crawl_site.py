@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, head: bool) -> None:
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         self.server.hits[path] += 1
+        self.server.log.append((time.monotonic(), path))
         status, ctype, body = self.server.routes.get(path, (404, HTML, page("ไม่พบหน้าที่ต้องการ", "")))
         self.send_response_only(status)
         self.send_header("Content-Type", ctype)
@@ -82,6 +84,8 @@ class _Host(ThreadingHTTPServer):
         self.routes: dict[str, tuple[int, str, bytes]] = {}
         self.hits: Counter[str] = Counter()
         self.aborted: Counter[str] = Counter()
+        self.log: list[tuple[float, str]] = []
+        """(monotonic time, path) of every request, in order."""
         self.base = f"http://{address}:{self.server_address[1]}"
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
