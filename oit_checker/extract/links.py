@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..fetch.encoding import codec_for, decode_html, header_charset
 from .html import fold
+from .pdfium import serialized
 
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.IGNORECASE)
@@ -141,6 +142,7 @@ def _context(node: LexborNode) -> str:
     return ""
 
 
+@serialized
 def pdf_links(body: bytes, max_pages: int = 200) -> list[str]:
     """The URLs a PDF links to: its link annotations, and web addresses written in its text."""
     import pypdfium2  # type: ignore[import-untyped]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .options import MAX_PIXELS, Budget, ExtractOptions
+from .pdfium import serialized
 
 __all__ = ["OcrPage", "OcrResult", "ocr_pages", "ocr_unavailable_reason"]
 
@@ -137,6 +138,7 @@ def _render(pdf: Path, index: int, dpi: int, tmp: Path, budget: Budget) -> Path 
     return _render_pdfium(pdf, index, dpi, tmp)
 
 
+@serialized
 def _render_pdfium(pdf: Path, index: int, dpi: int, tmp: Path) -> Path | None:
     """Render one page in-process and write it as a binary PGM (Tesseract reads PNM)."""
     import pypdfium2  # type: ignore[import-untyped]

@@ -30,6 +30,7 @@ from ..models import DocDate, Document
 from .html import fold
 from .ocr import ocr_pages, ocr_unavailable_reason
 from .options import DEFAULT_OPTIONS, Budget, ExtractOptions
+from .pdfium import serialized
 
 MIN_CHARS_PER_PAGE = 40
 """A document with fewer readable characters than this per page has no real text layer."""
@@ -166,6 +167,7 @@ def _metadata_dates(metadata: dict[str, str]) -> tuple[DocDate, ...]:
     return tuple(out)
 
 
+@serialized
 def _inspect(body: bytes, max_pages: int) -> _Inspection:
     """Page count, sizes, image coverage and metadata via pypdfium2; never raises."""
     import pypdfium2  # type: ignore[import-untyped]
@@ -229,6 +231,7 @@ def _pdftotext_pages(body: bytes, last_page: int, budget: Budget) -> tuple[list[
     return pages, "pdftotext"
 
 
+@serialized
 def _pypdfium2_pages(body: bytes, last_page: int, budget: Budget) -> list[str] | None:
     import pypdfium2
 
