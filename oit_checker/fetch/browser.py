@@ -358,14 +358,19 @@ class _NoBrowser(Exception):
 async def _read(page: Page) -> tuple[str, str, str]:
     """The DOM, the visible text and the title; a page still redirecting (meta refresh, script)
     is given time to land first."""
-    for attempt in range(4):
+    attempts = 8
+    for attempt in range(attempts):
         try:
             html = await page.content()
             text = await page.evaluate("() => document.body ? document.body.innerText : ''")
             return html, str(text or ""), await page.title()
         except Exception as exc:  # noqa: BLE001 - Playwright raises its own Error while navigating
-            if attempt == 3 or not any(word in str(exc) for word in ("navigating", "Execution context was destroyed")):
+            navigating = any(word in str(exc) for word in ("navigating", "Execution context was destroyed"))
+            if attempt == attempts - 1 or not navigating:
                 raise
+            # The next document may not have started loading yet, so "load" can already hold for
+            # the old one: give the navigation a moment before waiting for it.
+            await asyncio.sleep(0.1 * (attempt + 1))
             await page.wait_for_load_state("load")
     raise AssertionError("unreachable")
 
