@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from configs import write_agency_config
 
 from oit_checker.cli import main
 from oit_checker.demo import SiteServer, start_demo_server
@@ -36,23 +37,9 @@ def demo_site() -> Iterator[SiteServer]:
 
 
 def write_config(tmp_path: Path, base: str, items: dict[str, str], homepage: str | None = None) -> Path:
-    tables = "\n".join(f'[items.{code}]\nurls = ["{base}{path}"]\n' for code, path in items.items())
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[agency]
-name = "กรมทดสอบ"
-homepage = "{homepage or base + '/'}"
-domains = ["127.0.0.1"]
-[audit]
-checklist = "ita-2567"
-select = {json.dumps(list(items))}
-[http]
-retries = 0
-per_host_interval = 0
-connect_timeout = 2
-read_timeout = 5
-{tables}""", encoding="utf-8")
-    return path
+    return write_agency_config(tmp_path, base, {code: base + path for code, path in items.items()},
+                               homepage=homepage, http="retries = 0\nper_host_interval = 0\nconnect_timeout = 2\n"
+                                                       "read_timeout = 5")
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from configs import write_agency_config
 from fixture_server import FixtureServer
 from receivers import WebhookReceiver
 
@@ -47,21 +48,7 @@ def write_config(directory: Path, base: str, *, cron: str = "0 2 * * *", extra_i
     items = {"O3": f"{base}/ita/o3-tis620.html", "O27": f"{base}/ita/o27-hr-criteria.html"}
     if extra_item:
         items["O24"] = extra_item
-    tables = "\n".join(f'[items.{code}]\nurls = ["{url}"]' for code, url in items.items())
-    path = directory / "config.toml"
-    path.write_text(f"""
-[agency]
-name = "กรมทดสอบตามเวลา"
-homepage = "{base}/"
-domains = ["127.0.0.1"]
-[audit]
-checklist = "ita-2567"
-select = {json.dumps(list(items))}
-[http]
-retries = 0
-per_host_interval = 0
-read_timeout = 60
-total_timeout = 120
+    return write_agency_config(directory, base, items, name="กรมทดสอบตามเวลา", extra=f"""
 [browser]
 mode = "never"
 [evidence]
@@ -73,9 +60,7 @@ cron = "{cron}"
 timezone = "Asia/Bangkok"
 [notify.webhook]
 url = "{webhook}"
-{tables}
-""", encoding="utf-8")
-    return path
+""")
 
 
 def runs(db: Path) -> list[tuple[str, str, str]]:

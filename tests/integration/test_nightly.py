@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from configs import write_agency_config
 from fixture_server import FixtureServer
 from receivers import SMTP_PASSWORD, SMTP_USER, SmtpServer, WebhookReceiver, make_certificate
 
@@ -45,21 +46,7 @@ def write_config(directory: Path, base: str, *, smtp_port: int, ca_file: Path, w
              "O35": f"{base}/ita/docs/o35-integrity-report-2566.pdf", "O41": f"{base}/ita/o41-anticorruption-report.html"}
     if stall_url:
         items["O24"] = stall_url
-    tables = "\n".join(f'[items.{code}]\nurls = ["{url}"]' for code, url in items.items())
-    path = directory / "config.toml"
-    path.write_text(f"""
-[agency]
-name = "กรมทดสอบการแจ้งเตือน"
-homepage = "{base}/"
-domains = ["127.0.0.1"]
-[audit]
-checklist = "ita-2567"
-select = {json.dumps(list(items))}
-[http]
-retries = 0
-per_host_interval = 0
-read_timeout = 60
-total_timeout = 120
+    return write_agency_config(directory, base, items, name="กรมทดสอบการแจ้งเตือน", extra=f"""
 [browser]
 mode = "never"
 [evidence]
@@ -81,9 +68,7 @@ timeout = 10
 [assessment]
 submission_deadline = {deadline.isoformat()}
 warn_days = 30
-{tables}
-""", encoding="utf-8")
-    return path
+""")
 
 
 @pytest.fixture

@@ -1,0 +1,33 @@
+"""One writer for the agency configs that end-to-end tests audit (a real TOML file on disk)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+QUIET_HTTP = "retries = 0\nper_host_interval = 0\nread_timeout = 60\ntotal_timeout = 120"
+"""No retries or spacing: a test site answers at once, and a failure should show at once."""
+
+
+def write_agency_config(directory: Path, base: str, items: dict[str, str], *, name: str = "กรมทดสอบ",
+                        homepage: str | None = None, http: str = QUIET_HTTP, extra: str = "") -> Path:
+    """``directory/config.toml`` auditing ``items`` (code -> absolute URL) of ita-2567 on ``base``.
+
+    ``extra`` holds further tables ([storage], [notify] …) placed before the item tables.
+    """
+    tables = "\n".join(f'[items.{code}]\nurls = ["{url}"]' for code, url in items.items())
+    path = directory / "config.toml"
+    path.write_text(f"""
+[agency]
+name = "{name}"
+homepage = "{homepage or base + '/'}"
+domains = ["127.0.0.1"]
+[audit]
+checklist = "ita-2567"
+select = {json.dumps(list(items))}
+[http]
+{http}
+{extra}
+{tables}
+""", encoding="utf-8")
+    return path
