@@ -58,6 +58,9 @@ _OIT_WORDS = re.compile(
 _HINT_WORDS = re.compile(
     r"(?<![a-z])(?:oit|ita|o\s*\.?\s*\d{1,2})(?![a-z])|เปิดเผยข้อมูล|คุณธรรม|โปร่งใส|ทุจริต", re.IGNORECASE)
 MAX_SITEMAP_FILES = 20
+KEY_CACHE = 20_000
+"""Link URLs whose ``page_key`` is remembered: a site links to the same pages from every page
+(bench/crawl.py: 60,000 links to 5,300 URLs), and the key costs more than the lookup."""
 MAX_OIT_PAGES = 100
 """Pages whose links are kept for the broken-link check (the shallowest ones: the crawl is breadth first)."""
 
@@ -316,6 +319,8 @@ class Crawler:
         self._item_keys: set[str] = set()
         self._oit_files: set[int] = set()
         self._root_key = page_key(homepage)
+        self._keys: dict[str, str] = {}
+        self._blocked: dict[str, str] = {}
         self._register(homepage, NO_PARENT, 0)
         self.graph._parent[0] = NO_PARENT
         for url in items:
@@ -341,6 +346,23 @@ class Crawler:
         graph._status.append(0)
         graph._flags.append(_INTERNAL if host_matches(host_of(url), self.domains) else 0)
         return uid
+
+    def _key(self, url: str) -> str:
+        key = self._keys.get(url)
+        if key is None:
+            if len(self._keys) >= KEY_CACHE:
+                self._keys.clear()
+            key = self._keys[url] = page_key(url)
+        return key
+
+    def _blocked_reason(self, url: str) -> str:
+        """``blocked_reason`` remembered per origin (it depends only on the scheme and host)."""
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        reason = self._blocked.get(origin)
+        if reason is None:
+            reason = self._blocked[origin] = blocked_reason(url, self.private_ok)
+        return reason
 
     def _set_result(self, uid: int, result: FetchResult) -> None:
         self.graph._status[uid] = min(result.status or 0, 32767) if result.error is None else 0
@@ -418,7 +440,7 @@ class Crawler:
         if flags & _FETCHED:
             return
         graph._flags[uid] |= _FETCHED
-        blocked = blocked_reason(url, self.private_ok)
+        blocked = self._blocked_reason(url)
         if blocked:
             graph._failures[uid] = ("blocked_address", blocked)
             return
@@ -470,7 +492,7 @@ class Crawler:
 
     def _record(self, uid: int, depth: int, page: PageLinks, follow: bool) -> None:
         graph = self.graph
-        keys = [page_key(link.url) for link in page.links]
+        keys = [self._key(link.url) for link in page.links]
         skip = (page_key(graph._urls[uid]), self._root_key)  # itself, the homepage
         watched = self.options.check_links and len(self._watched) < MAX_OIT_PAGES and (
             uid == 0 or is_oit_page(graph._urls[uid], page.title, page.headings)
@@ -627,7 +649,7 @@ class Crawler:
         graph = self.graph
         url = graph._urls[uid]
         graph._flags[uid] |= _FETCHED
-        blocked = blocked_reason(url, self.private_ok)
+        blocked = self._blocked_reason(url)
         if blocked:
             graph._failures[uid] = ("blocked_address", blocked)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import posixpath
 import re
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -90,9 +90,11 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
-_SIMPLE_URL = re.compile(r"https?://([a-z0-9\-]+(?:\.[a-z0-9\-]+)*(?::[0-9]+)?)(/[A-Za-z0-9/:@!$&'()*+,;=\-._~]*)?"
-                         r"(?:\?([A-Za-z0-9/:@!$&'()*+,;=\-._~?]*))?\Z")
-"""An absolute URL that needs no normalisation beyond what ``page_key`` does itself."""
+_SIMPLE_URL = re.compile(r"https?://([a-z0-9\-]+(?:\.[a-z0-9\-]+)*(?::[0-9]+)?)"
+                         r"(/(?:[A-Za-z0-9/:@!$&'()*+,;=\-._~]|%[89A-F][0-9A-F])*)?"
+                         r"(?:\?((?:[A-Za-z0-9/:@!$&'()*+,;=\-._~?]|%[89A-F][0-9A-F])*))?\Z")
+"""An absolute URL that needs no normalisation beyond what ``page_key`` does itself: plain ASCII,
+or Thai already percent-encoded the way ``normalize_url`` writes it (upper-case, UTF-8)."""
 
 
 def page_key(url: str) -> str:
@@ -100,7 +102,8 @@ def page_key(url: str) -> str:
     (http = https), without ``www.``, without a directory index file (``/index.php`` = ``/``, and
     ``/index.php/ita`` = ``/ita``, the CMS path-info form, also in a sub-folder) and without a trailing slash."""
     simple = _SIMPLE_URL.match(url)
-    if simple is not None and "/." not in url and not simple.group(1).endswith((":80", ":443")):
+    if simple is not None and "/." not in url and not simple.group(1).endswith((":80", ":443")) \
+            and ("%" not in url or _utf8_escapes(simple.group(2), simple.group(3))):
         host, path, query = simple.group(1).removeprefix("www."), (simple.group(2) or "/")[1:], simple.group(3)
         question = "?" if query else ""
     else:
@@ -111,6 +114,17 @@ def page_key(url: str) -> str:
         path, question, query = tail.partition("?")
     path = _INDEX_RE.sub("", "/" + path, count=1) if "." in path else "/" + path
     return host + path.rstrip("/") + (question + query if query else "")
+
+
+def _utf8_escapes(*parts: str | None) -> bool:
+    """Do the percent-escapes of each part decode to UTF-8 (so ``normalize_url`` keeps them)?"""
+    try:
+        for part in parts:
+            if part and "%" in part:
+                unquote_to_bytes(part).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def host_of(url: str) -> str:

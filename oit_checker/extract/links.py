@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -18,6 +19,7 @@ from .pdfium import serialized
 
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.IGNORECASE)
+_RARE_TAGS = re.compile(rb"<(base|meta|area|iframe|frame)[\s/>]", re.IGNORECASE)
 _SKIP_SCHEMES = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "file:", "ftp:", "line:", "fb:")
 _CONTEXT_TAGS = frozenset({"tr", "li", "p", "dd", "dt", "td", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"})
 CONTEXT_CHARS = 300
@@ -26,9 +28,9 @@ TEXT_CHARS = 20_000
 """Longest visible text kept for a page in discovery."""
 
 
-@dataclass(frozen=True, slots=True)
-class FoundLink:
-    """A link found on a page, resolved to an absolute http(s) URL without its fragment."""
+class FoundLink(NamedTuple):
+    """A link found on a page, resolved to an absolute http(s) URL without its fragment (a
+    tuple: a crawl makes tens of thousands, and a frozen dataclass costs twice as much to build)."""
 
     url: str
     text: str = ""
@@ -71,29 +73,37 @@ def html_links(body: bytes, url: str, content_type: str = "", *, context: bool =
     """Title, h1–h3 headings and every link of an HTML page. ``context`` adds each link's row or
     list-item text; ``text`` adds the page's visible text (both for discovery)."""
     tree = LexborHTMLParser(decode_fast(body, content_type))
+    # Each selector is a walk over the tree (a selector list costs more than its parts): look for
+    # the rare tags only when their name is in the page at all.
+    rare = {name.lower() for name in _RARE_TAGS.findall(body)}
     base = url
-    base_node = tree.css_first("base[href]")
+    base_node = tree.css_first("base[href]") if b"base" in rare else None
     if base_node is not None:
         base = urljoin(url, (base_node.attributes.get("href") or "").strip())
+    origin = _origin(base) if base.startswith(("http://", "https://")) else ""
     title_node = tree.css_first("title")
     title = fold(title_node.text()) if title_node is not None else ""
     headings = tuple(h for h in (fold(n.text(separator=" ")) for n in tree.css("h1, h2, h3")) if h)
     links: list[FoundLink] = []
-    for meta in tree.css("meta[http-equiv]"):
+    for meta in tree.css("meta[http-equiv]") if b"meta" in rare else ():
         if (meta.attributes.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(meta.attributes.get("content") or "")
             if found:
-                _add(links, base, found.group(1), "")
-    for node in tree.css("a[href], area[href], iframe[src], frame[src]"):
+                _add(links, base, origin, found.group(1), "")
+    nodes = tree.css("a[href]")
+    if rare & {b"area", b"iframe", b"frame"}:
+        nodes = tree.css("a[href], area[href], iframe[src], frame[src]")
+    for node in nodes:
         attrs = node.attributes
-        href = attrs.get("href") if node.tag in ("a", "area") else attrs.get("src")
-        label = " ".join(node.text(separator=" ").split()) if node.tag == "a" else ""
+        tag = node.tag
+        href = attrs.get("href") if tag in ("a", "area") else attrs.get("src")
+        label = " ".join(node.text(separator=" ").split()) if tag == "a" else ""
         if not label:
             label = (attrs.get("title") or attrs.get("alt") or "").strip()
-            if not label and node.tag == "a":
+            if not label and tag == "a":
                 image = node.css_first("img[alt]")
                 label = (image.attributes.get("alt") or "").strip() if image is not None else ""
-        _add(links, base, href, label, _context(node) if context else "")
+        _add(links, base, origin, href, label, _context(node) if context else "")
     visible = ""
     if text:
         for node in tree.css("script, style, noscript, template, svg, head"):
@@ -103,24 +113,31 @@ def html_links(body: bytes, url: str, content_type: str = "", *, context: bool =
     return PageLinks(title, headings, tuple(links), visible)
 
 
-def _add(links: list[FoundLink], base: str, href: str | None, label: str, context: str = "") -> None:
+def _add(links: list[FoundLink], base: str, origin: str, href: str | None, label: str, context: str = "") -> None:
+    """Resolve ``href`` against ``base`` (whose ``scheme://host`` is ``origin``) and keep it when
+    it is http(s). Root-relative and absolute links, most of a big site's, skip ``urljoin``:
+    it costs more than parsing the page."""
     if not href:
         return
     href = href.strip()
-    if not href or href.lower().startswith(_SKIP_SCHEMES):
+    if not href:
         return
-    if href.startswith(("http://", "https://")) and "\\" not in href:
-        absolute = href  # already absolute: no join needed (most links of a big site are like this or ...)
-    elif href.startswith("/") and not href.startswith("//") and "\\" not in href and base.startswith("http"):
-        absolute = _origin(base) + href  # ... root-relative; urljoin costs more than parsing the page
+    if href[0] == "/" and href[1:2] != "/" and origin and "\\" not in href:
+        absolute = origin + href
+    elif href.startswith(("http://", "https://")) and "\\" not in href:
+        absolute = href
+    elif href.lower().startswith(_SKIP_SCHEMES):
+        return
     else:
         try:
             absolute = urljoin(base, href)
         except ValueError:
             return
-    if not absolute.startswith(("http://", "https://", "HTTP://", "HTTPS://", "Http://", "Https://")):
-        return
-    links.append(FoundLink(absolute.split("#", 1)[0], label[:300], context))
+        if not absolute.lower().startswith(("http://", "https://")):
+            return
+    if "#" in absolute:
+        absolute = absolute.split("#", 1)[0]
+    links.append(FoundLink(absolute, label[:300], context))
 
 
 def _origin(url: str) -> str:

@@ -7,6 +7,10 @@
 - streamed bodies with a size cap;
 - a TLS failure is recorded and the fetch retried without verification, so the other checks
   still run.
+
+``fetch`` (the audited URLs) goes through ``httpx``; ``fetch_capped`` (the crawl's many small
+requests) through the lean client of ``fetch/wire.py``, unless a transport was given (tests) or a
+proxy is configured in the environment.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import functools
 import random
 import ssl
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +32,7 @@ import httpx
 from ..models import FetchResult, Redirect
 from .interface import BodyCap, Fetcher
 from .pool import ShardedTransport
+from .wire import WireClient, WireError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -104,15 +111,20 @@ class HttpFetcher(Fetcher):
         self._hosts = HostLimiter(options.per_host_concurrency, options.per_host_interval)
         self._client = self._make_client(verify=options.verify_tls)
         self._insecure: httpx.AsyncClient | None = None
+        self._wires: dict[bool, WireClient] = {}
+        self._lean = transport is None and not urllib.request.getproxies()
+
+    def _headers(self) -> dict[str, str]:
+        return {"User-Agent": self.options.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/pdf,*/*;q=0.8",
+                "Accept-Language": "th,en;q=0.8"}
 
     def _make_client(self, verify: bool) -> httpx.AsyncClient:
         timeout = httpx.Timeout(self.options.read_timeout, connect=self.options.connect_timeout)
         limits = httpx.Limits(max_connections=self.options.max_concurrency,
                               max_keepalive_connections=self.options.max_concurrency)
         return httpx.AsyncClient(
-            headers={"User-Agent": self.options.user_agent,
-                     "Accept": "text/html,application/xhtml+xml,application/pdf,*/*;q=0.8",
-                     "Accept-Language": "th,en;q=0.8"},
+            headers=self._headers(),
             timeout=timeout, limits=limits, verify=verify, follow_redirects=False,
             # several small httpcore pools: its per-request cost grows with the pool's size (fetch/pool.py)
             transport=self._transport or ShardedTransport(self.options.max_concurrency, verify=verify),
@@ -129,6 +141,8 @@ class HttpFetcher(Fetcher):
         await self._client.aclose()
         if self._insecure is not None:
             await self._insecure.aclose()
+        for wire in self._wires.values():
+            await wire.aclose()
 
     async def fetch(self, url: str) -> FetchResult:
         """See ``Fetcher.fetch``."""
@@ -212,6 +226,8 @@ class HttpFetcher(Fetcher):
 
     async def _get_once(self, url: str, insecure: bool, cap: BodyCap | None = None) -> _Attempt:
         host = urlsplit(url).hostname or ""
+        if cap is not None and self._lean:
+            return await self._get_lean(url, host, insecure, cap)
         client = self._insecure_client() if insecure else self._client
         async with self._global, self._hosts.semaphore(host):
             await self._hosts.wait_turn(host)
@@ -234,6 +250,28 @@ class HttpFetcher(Fetcher):
                 return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {exc}"[:200])
             except httpx.HTTPError as exc:
                 return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {exc}"[:200])
+
+    async def _get_lean(self, url: str, host: str, insecure: bool, cap: BodyCap) -> _Attempt:
+        wire = self._wires.get(insecure) or self._wire(insecure)
+        limit = self.options.max_body_bytes
+        async with self._global, self._hosts.semaphore(host):
+            await self._hosts.wait_turn(host)
+            try:
+                async with asyncio.timeout(self.options.total_timeout):
+                    response = await wire.get(url, lambda headers: min(cap(headers), limit))
+            except WireError as exc:
+                return _Attempt(error=exc.code, detail=exc.detail)
+            except TimeoutError:
+                return _Attempt(error="timeout", detail=f"over {self.options.total_timeout:g} s in total")
+        return _Attempt(response.status, response.headers, response.body, response.truncated,
+                        retry_after=_retry_after(response.headers.get("retry-after")))
+
+    def _wire(self, insecure: bool) -> WireClient:
+        verify = self.options.verify_tls and not insecure
+        self._wires[insecure] = WireClient(
+            self._headers(), connect_timeout=self.options.connect_timeout, read_timeout=self.options.read_timeout,
+            ssl_context=functools.cache(lambda: httpx.create_ssl_context(verify=verify)), cookies=self._client.cookies)
+        return self._wires[insecure]
 
     def _insecure_client(self) -> httpx.AsyncClient:
         if self._insecure is None:
