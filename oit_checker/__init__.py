@@ -27,7 +27,11 @@ _EXPORTS = {
     "Finding": "models", "ItemResult": "models", "Status": "models", "UrlResult": "models",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "AuditResult", "Check", "Checklist", "ConfigError", "DemoError", "Document", "FetchResult",
+    "Finding", "Item", "ItemResult", "LoadedConfig", "OitCheckerError", "Status", "UrlResult",
+    "__version__", "load_checklist", "load_config", "run_audit",
+]
 
 if TYPE_CHECKING:
     from .audit import run_audit
