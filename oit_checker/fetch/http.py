@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..models import FetchResult, Redirect
+from ..urls import host_of
 from .interface import BodyCap, Fetcher
 from .pool import ShardedTransport
 from .wire import WireClient, WireError
@@ -69,7 +70,10 @@ class HostLimiter:
 
     def semaphore(self, host: str) -> asyncio.Semaphore:
         """The semaphore bounding requests in flight to ``host``."""
-        return self._sems.setdefault(host, asyncio.Semaphore(self._concurrency))
+        semaphore = self._sems.get(host)
+        if semaphore is None:
+            semaphore = self._sems[host] = asyncio.Semaphore(self._concurrency)
+        return semaphore
 
     async def wait_turn(self, host: str) -> None:
         """Sleep until ``host`` may receive another request."""
@@ -189,6 +193,8 @@ class HttpFetcher(Fetcher):
             return self._result(url, current, attempt, chain, started, attempts, tls_error)
 
     def _cookie_state(self) -> tuple[tuple[str, str, str, str | None], ...]:
+        if not self._client.cookies.jar:
+            return ()
         return tuple(sorted((c.domain, c.path, c.name, c.value) for c in self._client.cookies.jar))
 
     def _result(self, url: str, final: str, attempt: _Attempt, chain: list[Redirect], started: float,
@@ -225,7 +231,7 @@ class HttpFetcher(Fetcher):
             await self._sleep(delay)
 
     async def _get_once(self, url: str, insecure: bool, cap: BodyCap | None = None) -> _Attempt:
-        host = urlsplit(url).hostname or ""
+        host = host_of(url)
         if cap is not None and self._lean:
             return await self._get_lean(url, host, insecure, cap)
         client = self._insecure_client() if insecure else self._client
@@ -257,12 +263,9 @@ class HttpFetcher(Fetcher):
         async with self._global, self._hosts.semaphore(host):
             await self._hosts.wait_turn(host)
             try:
-                async with asyncio.timeout(self.options.total_timeout):
-                    response = await wire.get(url, lambda headers: min(cap(headers), limit))
+                response = await wire.get(url, lambda headers: min(cap(headers), limit), self.options.total_timeout)
             except WireError as exc:
                 return _Attempt(error=exc.code, detail=exc.detail)
-            except TimeoutError:
-                return _Attempt(error="timeout", detail=f"over {self.options.total_timeout:g} s in total")
         return _Attempt(response.status, response.headers, response.body, response.truncated,
                         retry_after=_retry_after(response.headers.get("retry-after")))
 
