@@ -81,6 +81,8 @@ def normalize_url(url: str) -> str:
         port = parts.port
     except ValueError:
         port = None
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
     netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
     path, query = parts.path, parts.query
     if not _PLAIN.match(path) or "/." in path:  # the fast path: nothing to decode, quote or resolve

@@ -20,7 +20,7 @@ from oit_checker.fetch.interface import Fetcher  # noqa: E402
 from oit_checker.models import FetchResult  # noqa: E402
 from oit_checker.robots import RobotsRules, agent_token, parse_robots, parse_sitemap  # noqa: E402
 from oit_checker.thai import normalize_phrase_variants  # noqa: E402
-from oit_checker.urls import blocked_reason, normalize_url, page_key, same_page  # noqa: E402
+from oit_checker.urls import blocked_reason, host_of, normalize_url, page_key, same_page  # noqa: E402
 
 # URLs ----------------------------------------------------------------------------------------
 
@@ -51,6 +51,27 @@ def test_same_page(a: str, b: str) -> None:
 ])
 def test_different_pages(a: str, b: str) -> None:
     assert page_key(a) != page_key(b)
+
+
+FAST_PATH_URLS = [
+    "http://x.go.th/s1/p2.html", "http://127.0.0.1:8000/s1/%E0%B8%82%E0%B9%88%E0%B8%B2%E0%B8%A7-10.html",
+    "http://x.go.th/%e0%b8%81", "http://x.go.th/%E0%B8", "http://x.go.th/%41b", "http://x.go.th/%2F",
+    "http://x.go.th/a?q=%E0%B8%81&p=1", "http://x.go.th/a?q=%E0%B8", "http://www.x.go.th/ita/index.php",
+    "http://x.go.th:80/a/", "https://x.go.th:443/", "http://x.go.th/a/./b", "http://X.go.th/A",
+    "http://x.go.th", "http://x.go.th?x=1", "http://user@x.go.th/a", "http://[::1]:8080/a",
+]
+
+
+@pytest.mark.parametrize("url", FAST_PATH_URLS)
+def test_page_key_fast_path_agrees_with_normalize_url(url: str) -> None:
+    """``page_key`` skips ``normalize_url`` for plain and already-escaped URLs: same key either way."""
+    assert page_key(url) == page_key(normalize_url(url))
+
+
+@pytest.mark.parametrize("url", FAST_PATH_URLS)
+def test_host_of_fast_path_agrees_with_urlsplit(url: str) -> None:
+    from urllib.parse import urlsplit
+    assert host_of(url) == (urlsplit(url).hostname or "").lower()
 
 
 def test_normalize_keeps_the_scheme_and_drops_the_fragment() -> None:
@@ -258,3 +279,28 @@ def test_name_similarity_is_thai_aware() -> None:
     assert sim("รายงานผลการจัดซื้อ/จัดจ้างหรือการจัดหาพัสดุประจำปี") >= 0.85  # a spelling variant
     assert sim("รายงานผลการจัดซื้อจัดจ้างฯ ประจำปีงบประมาณ") > sim("ข่าวประชาสัมพันธ์ประจำเดือน")
     assert sim("") == 0.0
+
+
+# What a crawl loads and keeps --------------------------------------------------------------
+
+
+def test_every_package_export_resolves_and_the_crawl_does_not_load_the_audit() -> None:
+    """``oit_checker`` imports its exports on first use: each one must exist, and a crawl alone
+    must not pay for the audit's models (pydantic) at start-up."""
+    import subprocess
+
+    code = ("import sys, oit_checker.crawl\n"
+            "assert 'pydantic' not in sys.modules and 'oit_checker.audit' not in sys.modules\n"
+            "import oit_checker\n"
+            "missing = [n for n in oit_checker.__all__ if getattr(oit_checker, n, None) is None]\n"
+            "assert not missing, missing\n"
+            "assert set(oit_checker.__all__) == {'__version__', *oit_checker._EXPORTS}\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is Linux-only")
+def test_the_heap_pad_is_set_on_linux() -> None:
+    from oit_checker.extract.heap import keep_heap_pad
+
+    assert keep_heap_pad() is True
