@@ -82,6 +82,8 @@ def parse_target(url: str) -> _Target:
         if host and 0 < number < 65536:
             return _Target((scheme, host, number),
                            host if number == _DEFAULT_PORTS[scheme] else f"{host}:{number}", target or "/")
+    if not url.isprintable() and any(c < " " or c == "\x7f" for c in url):  # refused, as httpx does
+        raise WireError("blocked_address", "invalid URL: a control character")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -203,7 +205,9 @@ class _Connection(asyncio.Protocol):
 
     def close(self) -> None:
         if self.transport is not None:
-            self.transport.close()  # dropped; no need to wait for the peer
+            # dropped at once: close() would leave a TLS connection waiting for the server's
+            # close_notify (and reading a cut body's rest), and leak if the run's loop ends first
+            self.transport.abort()
 
 
 def _nothing() -> None:
@@ -225,12 +229,16 @@ class _Body:
         self.connection = connection
         self.chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         length = headers.get("content-length", "").split(",")[0].strip()
-        self.remaining = int(length) if not self.chunked and length.isdigit() else -1
+        self.remaining = int(length) if not self.chunked and length.isascii() and length.isdigit() else -1
         """Bytes left of a ``Content-Length`` body (-1: chunked or until the connection closes)."""
         self.done = self.remaining == 0
         encoding = headers.get("content-encoding", "").strip().lower()
         self.decoder = (zlib.decompressobj(wbits=47) if encoding in ("gzip", "x-gzip", "deflate") else None)
         self.raw_deflate = encoding == "deflate"  # some servers send raw deflate without the zlib header
+        self.first = b""
+        """A deflate body's first bytes, until zlib has checked its 2-byte header (for the raw fallback)."""
+        self.chunk_left = 0
+        """Bytes left of the current chunk of a chunked body."""
 
     async def _raw_chunk(self) -> bytes:
         """The next piece of the body as sent (b'' at its end)."""
@@ -238,18 +246,29 @@ class _Body:
             return b""
         connection = self.connection
         if self.chunked:
-            line = await connection.until(b"\n", MAX_HEAD_BYTES)
-            size_text = line.split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise WireError("connect_error", "RemoteProtocolError: broken chunk size") from None
-            if size == 0:
-                while (await connection.until(b"\n", MAX_HEAD_BYTES)).strip():  # trailers
-                    pass
-                self.done = True
-                return b""
-            return (await connection.exactly(size + 2))[:-2]
+            if not self.chunk_left:
+                line = await connection.until(b"\n", MAX_HEAD_BYTES)
+                size_text = line.split(b";", 1)[0].strip()
+                try:
+                    size = int(size_text, 16)
+                except ValueError:
+                    raise WireError("connect_error", "RemoteProtocolError: broken chunk size") from None
+                if size < 0:
+                    raise WireError("connect_error", "RemoteProtocolError: broken chunk size")
+                if size == 0:
+                    while (await connection.until(b"\n", MAX_HEAD_BYTES)).strip():  # trailers
+                        pass
+                    self.done = True
+                    return b""
+                self.chunk_left = size
+            # a chunk in pieces as they arrive: one chunk may be a whole file, and the cap still applies
+            data = await connection.some(self.chunk_left)
+            if not data:
+                raise WireError("connect_error", "RemoteProtocolError: the server closed the connection mid-body")
+            self.chunk_left -= len(data)
+            if not self.chunk_left:
+                await connection.exactly(2)  # the chunk's CRLF
+            return data
         if self.remaining < 0:
             data = await connection.some(1 << 20)
             if not data:
@@ -277,7 +296,14 @@ class _Body:
                     raise WireError("connect_error", "DecodingError: broken gzip body") from None
                 self.raw_deflate = False
                 self.decoder = zlib.decompressobj(wbits=-15)
-                data = self.decoder.decompress(raw)
+                try:
+                    data = self.decoder.decompress(self.first + raw)
+                except zlib.error:
+                    raise WireError("connect_error", "DecodingError: broken deflate body") from None
+            else:
+                if self.raw_deflate:  # the header is checked once 2 bytes are in: then it is zlib
+                    self.first += raw
+                    self.raw_deflate = len(self.first) < 2
             if data:
                 return data
 
@@ -301,11 +327,12 @@ class WireClient:
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
 
     async def aclose(self) -> None:
-        """Close every idle connection."""
+        """Close every idle connection (its socket is closed when this returns)."""
         for connections in self._idle.values():
             for connection in connections:
                 connection.close()
         self._idle.clear()
+        await asyncio.sleep(0)  # the transports close their sockets on the loop's next turn
 
     async def get(self, url: str, cap: Callable[[dict[str, str]], int], total_timeout: float) -> WireResponse:
         """GET ``url`` (no redirects followed); read at most ``cap(headers)`` bytes of the body.
@@ -359,6 +386,8 @@ class WireClient:
         except ssl.SSLError as exc:
             raise WireError("tls_error", exc.reason or str(exc)) from None
         except socket.gaierror as exc:
+            raise WireError("dns_error", f"{host}: {exc}") from None
+        except UnicodeError as exc:  # getaddrinfo's IDNA step: an empty or over-long label ("www..go.th")
             raise WireError("dns_error", f"{host}: {exc}") from None
         except OSError as exc:
             raise WireError("connect_error", f"ConnectError: {exc}") from None
@@ -447,7 +476,8 @@ def _parse_head(head: bytes) -> tuple[str, int, dict[str, str], list[tuple[str, 
         text = head.decode("utf-8", "replace") if _is_utf8(head) else head.decode("latin-1")
     lines = text.split("\r\n")
     status_line = lines[0].split(None, 2)
-    if len(status_line) < 2 or not status_line[0].startswith("HTTP/") or not status_line[1].isdigit():
+    if len(status_line) < 2 or not status_line[0].startswith("HTTP/") or not status_line[1].isascii() \
+            or not status_line[1].isdigit():
         raise WireError("connect_error", f"RemoteProtocolError: not an HTTP response: {lines[0][:80]!r}")
     headers: dict[str, str] = {}
     raw: list[tuple[str, str]] = []
