@@ -98,6 +98,8 @@ def parse_target(url: str) -> _Target:
             host = host.encode("idna").decode("ascii")
         except UnicodeError as exc:
             raise WireError("blocked_address", f"invalid host name: {exc}") from None
+    if port == 0:
+        raise WireError("blocked_address", f"invalid URL: port 0 in {url}")
     port = port or _DEFAULT_PORTS[scheme]
     shown = f"[{host}]" if ":" in host else host
     host_header = shown if port == _DEFAULT_PORTS[scheme] else f"{shown}:{port}"

@@ -824,7 +824,8 @@ def test_parse_target_idna_ports_and_odd_hosts() -> None:
     assert parse_target("https://example.go.th:443/").host_header == "example.go.th"
     v6 = parse_target("http://[::1]:8080/x")
     assert (v6.origin, v6.host_header) == (("http", "::1", 8080), "[::1]:8080")
-    for bad in ("ftp://example.go.th/", "http:///nohost", "http://example.go.th:99999/", "mailto:a@b.go.th"):
+    for bad in ("ftp://example.go.th/", "http:///nohost", "http://example.go.th:99999/", "mailto:a@b.go.th",
+                "http://example.go.th:0/"):
         with pytest.raises(WireError) as info:
             parse_target(bad)
         assert info.value.code == "blocked_address"
