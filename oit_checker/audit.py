@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import ipaddress
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -27,7 +26,7 @@ from .fetch.http import HttpFetcher, HttpOptions
 from .fetch.interface import Fetcher
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Status, UrlResult
 from .render import RenderPass
-from .urls import host_of
+from .urls import blocked_reason, host_of
 
 
 class Observer(Protocol):
@@ -135,7 +134,7 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
         observer.started(len(targets))
 
         async def one(url: str) -> tuple[str, Page]:
-            blocked = _blocked_reason(url, private_ok)
+            blocked = blocked_reason(url, private_ok)
             if url in graph.fetched:  # the crawl fetched it in full already (homepage, item URLs)
                 fetched = graph.fetched[url]
             elif blocked:
@@ -222,20 +221,6 @@ def _probe_urls(urls: Iterable[str]) -> dict[str, str]:
             base = url.split("/", 3)
             out[host] = f"{base[0]}//{base[2]}/oit-checker-probe-{uuid.uuid4().hex[:12]}"
     return out
-
-
-def _blocked_reason(url: str, private_ok: bool) -> str:
-    """Why this URL must not be fetched (link-local, metadata, private without a private site)."""
-    host = host_of(url)
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return ""
-    if address.is_link_local or address.is_multicast or address.is_unspecified:
-        return f"{host} is a link-local or reserved address"
-    if (address.is_private or address.is_loopback) and not private_ok:
-        return f"{host} is a private address and the main website is public"
-    return ""
 
 
 def _problem(page: Page) -> str | None:

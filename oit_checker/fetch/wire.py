@@ -253,10 +253,10 @@ class _Body:
                 size_text = line.split(b";", 1)[0].strip()
                 try:
                     size = int(size_text, 16)
+                    if size < 0:
+                        raise ValueError(size_text)
                 except ValueError:
                     raise WireError("connect_error", "RemoteProtocolError: broken chunk size") from None
-                if size < 0:
-                    raise WireError("connect_error", "RemoteProtocolError: broken chunk size")
                 if size == 0:
                     while (await connection.until(b"\n", MAX_HEAD_BYTES)).strip():  # trailers
                         pass
