@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from configs import write_agency_config
 
 from oit_checker.cli import main
 from oit_checker.deadline import BANGKOK
@@ -14,29 +15,9 @@ from oit_checker.store import Store, default_db_path
 
 
 def write_config(tmp_path: Path, base: str, extra: str = "") -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(f"""
-[agency]
-name = "กรมทดสอบประวัติ"
-homepage = "{base}/"
-domains = ["127.0.0.1"]
-[audit]
-checklist = "ita-2567"
-select = ["O3", "O27"]
-[http]
-retries = 0
-per_host_interval = 0
-[browser]
-mode = "never"
-[evidence]
-enabled = false
-[items.O3]
-urls = ["{base}/ok"]
-[items.O27]
-urls = ["{base}/404"]
-{extra}
-""", encoding="utf-8")
-    return path
+    """O3 passes, O27 is a 404; no browser, no evidence; ``extra``: further tables."""
+    return write_agency_config(tmp_path, base, {"O3": f"{base}/ok", "O27": f"{base}/404"}, name="กรมทดสอบประวัติ",
+                               extra='[browser]\nmode = "never"\n[evidence]\nenabled = false\n' + extra)
 
 
 def fatal(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
