@@ -68,21 +68,11 @@ def page_path(n: int) -> str:
 
 
 def tiny_pdf(n: int) -> bytes:
-    text = f"report {n} " + "x" * 20_000  # ~20 KB: a small real file
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    """~20 KB: a small real file (the tests' hand-written PDF, without links)."""
+    sys.path.insert(0, str(ROOT / "tests" / "integration"))
+    from mkpdf import pdf_with_links
+
+    return pdf_with_links([], f"report {n} " + "x" * 20_000)
 
 
 @dataclass(frozen=True)
