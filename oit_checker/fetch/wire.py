@@ -387,9 +387,7 @@ class WireClient:
             raise WireError("tls_error", exc.verify_message or str(exc)) from None
         except ssl.SSLError as exc:
             raise WireError("tls_error", exc.reason or str(exc)) from None
-        except socket.gaierror as exc:
-            raise WireError("dns_error", f"{host}: {exc}") from None
-        except UnicodeError as exc:  # getaddrinfo's IDNA step: an empty or over-long label ("www..go.th")
+        except (socket.gaierror, UnicodeError) as exc:  # UnicodeError: an empty or over-long label ("www..go.th")
             raise WireError("dns_error", f"{host}: {exc}") from None
         except OSError as exc:
             raise WireError("connect_error", f"ConnectError: {exc}") from None
