@@ -7,6 +7,8 @@ from pathlib import Path
 
 QUIET_HTTP = "retries = 0\nper_host_interval = 0\nread_timeout = 60\ntotal_timeout = 120"
 """No retries or spacing: a test site answers at once, and a failure should show at once."""
+HTTP_ONLY = '[browser]\nmode = "never"\n[evidence]\nenabled = false\n'
+"""Tables for an audit without Chromium and without an evidence folder (most end-to-end tests)."""
 
 
 def write_agency_config(directory: Path, base: str, items: dict[str, str], *, name: str = "กรมทดสอบ",

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from configs import write_agency_config
+from configs import HTTP_ONLY, write_agency_config
 
 from oit_checker.cli import main
 from oit_checker.deadline import BANGKOK
@@ -17,7 +17,7 @@ from oit_checker.store import Store, default_db_path
 def write_config(tmp_path: Path, base: str, extra: str = "") -> Path:
     """O3 passes, O27 is a 404; no browser, no evidence; ``extra``: further tables."""
     return write_agency_config(tmp_path, base, {"O3": f"{base}/ok", "O27": f"{base}/404"}, name="กรมทดสอบประวัติ",
-                               extra='[browser]\nmode = "never"\n[evidence]\nenabled = false\n' + extra)
+                               extra=HTTP_ONLY + extra)
 
 
 def fatal(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from configs import write_agency_config
+from configs import HTTP_ONLY, write_agency_config
 from fixture_server import FixtureServer
 from receivers import WebhookReceiver
 
@@ -48,11 +48,7 @@ def write_config(directory: Path, base: str, *, cron: str = "0 2 * * *", extra_i
     items = {"O3": f"{base}/ita/o3-tis620.html", "O27": f"{base}/ita/o27-hr-criteria.html"}
     if extra_item:
         items["O24"] = extra_item
-    return write_agency_config(directory, base, items, name="กรมทดสอบตามเวลา", extra=f"""
-[browser]
-mode = "never"
-[evidence]
-enabled = false
+    return write_agency_config(directory, base, items, name="กรมทดสอบตามเวลา", extra=HTTP_ONLY + f"""
 [storage]
 path = "history.sqlite3"
 [schedule]

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from configs import write_agency_config
+from configs import HTTP_ONLY, write_agency_config
 from fixture_server import FixtureServer
 from receivers import SMTP_PASSWORD, SMTP_USER, SmtpServer, WebhookReceiver, make_certificate
 
@@ -46,11 +46,7 @@ def write_config(directory: Path, base: str, *, smtp_port: int, ca_file: Path, w
              "O35": f"{base}/ita/docs/o35-integrity-report-2566.pdf", "O41": f"{base}/ita/o41-anticorruption-report.html"}
     if stall_url:
         items["O24"] = stall_url
-    return write_agency_config(directory, base, items, name="กรมทดสอบการแจ้งเตือน", extra=f"""
-[browser]
-mode = "never"
-[evidence]
-enabled = false
+    return write_agency_config(directory, base, items, name="กรมทดสอบการแจ้งเตือน", extra=HTTP_ONLY + f"""
 [storage]
 path = "{db}"
 [notify]
