@@ -163,7 +163,7 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
         soft_404_fingerprints={host: fingerprint(p.doc.title, p.doc.text)
                                for host, url in probes.items()
                                if (p := pages[url]).fetch.ok and p.doc is not None},
-        max_body_bytes=options.max_body_bytes,
+        max_body_bytes=options.max_body_bytes, homepage_ok=home.fetch.ok, boilerplate=graph.boilerplate,
     )
     results = tuple(_item_result(item, loaded.urls_for(item.code), pages, ctx, render_pass.checks)
                     for item in selected)

@@ -144,6 +144,9 @@ class LinkGraph:
     """Full responses kept for the audit: the homepage and item URLs the crawl fetched."""
     broken_links: tuple[BrokenLink, ...] = ()
     oit_pages: tuple[str, ...] = ()
+    boilerplate: frozenset[str] = frozenset()
+    """Lines of text (``thai.compact``-ed) that recur on most pages the crawl read: menus,
+    headers, footers; the checks leave them out of what a page says (``checks/text.py``)."""
     _index: dict[str, int] = field(default_factory=dict)
     _urls: list[str] = field(default_factory=list)
     _parent: array[int] = field(default_factory=lambda: array("l"))

@@ -174,6 +174,16 @@ class Document:
     """Mean word confidence (0–100) when some of the text was read by OCR."""
     extraction: dict[str, Any] = field(default_factory=dict)
     """How the text was obtained, for evidence: pages read, scanned pages, OCR state, caps hit."""
+    main_text: str | None = None
+    """HTML: the page's main content (navigation, menus, header, footer and sidebars left out),
+    what an assessor reads; None when the whole ``text`` is content (PDF, office files)."""
+    main_headings: tuple[str, ...] | None = None
+    """HTML: the headings inside the main content; None when ``headings`` are all content."""
+    main_links: tuple[Link, ...] | None = None
+    """HTML: the links inside the main content (the evidence an item page links); None: all ``links``."""
+    placeholders: tuple[Link, ...] = ()
+    """HTML: links in the main content that lead nowhere (``href=""``, ``#``, ``javascript:``), with
+    their text (``url`` is the raw href)."""
 
 
 @dataclass(frozen=True)

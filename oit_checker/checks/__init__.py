@@ -6,12 +6,12 @@ from ..checklist import Item
 from ..models import Finding, Status
 from .content import check_content
 from .fresh import check_fresh
-from .interface import CheckFn, Context, Page
+from .interface import Attachment, CheckFn, Context, Page
 from .location import check_location
 from .public import check_public
 from .reachable import check_reachable
 
-__all__ = ["CheckFn", "Context", "Page", "run_checks", "check_reachable", "check_public",
+__all__ = ["Attachment", "CheckFn", "Context", "Page", "run_checks", "check_reachable", "check_public",
            "check_location", "check_fresh", "check_content"]
 
 BLOCKING = (Status.FAIL, Status.UNVERIFIED)

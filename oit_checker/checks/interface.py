@@ -13,11 +13,24 @@ from ..models import Document, FetchResult, Finding
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A document or page an item page links as its evidence, as fetched one click away."""
+
+    url: str
+    text: str
+    """The link's text, as the assessor sees it."""
+    fetch: FetchResult
+    doc: Document | None = None
+
+
+@dataclass(frozen=True)
 class Page:
-    """One item URL as fetched and (when it could be read) extracted."""
+    """One item URL as fetched and (when it could be read) extracted, with the evidence it links."""
 
     fetch: FetchResult
     doc: Document | None = None
+    attachments: tuple[Attachment, ...] = ()
+    """The evidence this page links (``oit_checker.attachments``), judged with the page."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,10 @@ class Context:
     soft_404_fingerprints: dict[str, str] = field(default_factory=dict)
     """Host -> fingerprint of the page it serves for a random, surely missing path (when 200)."""
     max_body_bytes: int = 25 * 1024 * 1024
+    homepage_ok: bool = False
+    """The homepage answered: a dead URL on the agency's own host is then what the assessor sees."""
+    boilerplate: frozenset[str] = frozenset()
+    """Lines (``thai.compact``-ed) repeated on most pages of the site: menus, footers, not content."""
     today: dt.date = field(default_factory=lambda: dt.datetime.now(THAI_TZ).date())
     """The audit's date in Thai time: which months of a ``monthly`` item are already due."""
 
