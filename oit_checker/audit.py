@@ -7,6 +7,7 @@ One bad URL never stops the run: every URL ends with findings.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import secrets
 import uuid
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from . import __version__
+from .attachments import evidence_links, fetch_attachments
 from .checklist import Item
 from .checks import CheckFn, Context, Page, run_checks
 from .checks.reachable import fingerprint
@@ -24,7 +26,7 @@ from .extract import DEFAULT_OPTIONS, ExtractOptions, extract
 from .fetch.browser import BrowserFetcher
 from .fetch.http import HttpFetcher, HttpOptions
 from .fetch.interface import Fetcher
-from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Status, UrlResult
+from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
 from .render import RenderPass
 from .urls import blocked_reason, host_of
 
@@ -151,6 +153,7 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
 
         pages = dict(await asyncio.gather(*(one(u) for u in targets)))
         await render_pass.run(pages)  # the browser, where needed (oit_checker.render)
+        linked = await _linked_evidence(loaded, selected, pages, active, doc_options, private_ok)
     finally:
         await render_pass.aclose()
         if own_fetcher:
@@ -165,8 +168,8 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
                                if (p := pages[url]).fetch.ok and p.doc is not None},
         max_body_bytes=options.max_body_bytes, homepage_ok=home.fetch.ok, boilerplate=graph.boilerplate,
     )
-    results = tuple(_item_result(item, loaded.urls_for(item.code), pages, ctx, render_pass.checks)
-                    for item in selected)
+    results = tuple(_item_result(item, loaded.urls_for(item.code), linked.get(item.code, pages), ctx,
+                                 render_pass.checks) for item in selected)
     result = AuditResult(
         run_id=started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
         started_at=started, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
@@ -194,6 +197,31 @@ def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx:
     url_results = tuple(UrlResult(u, pages[u].fetch, tuple(checks(pages[u], item, ctx))) for u in urls)
     best = min(url_results, key=lambda r: r.status.severity)
     return result(best.status, url_results, passing=next((r.url for r in url_results if r.status is Status.PASS), None))
+
+
+async def _linked_evidence(loaded: LoadedConfig, selected: list[Item], pages: dict[str, Page], fetcher: Fetcher,
+                           doc_options: ExtractOptions, private_ok: bool) -> dict[str, dict[str, Page]]:
+    """Item code -> its pages with the evidence they link attached (``oit_checker.attachments``);
+    every linked URL is fetched once, whichever items link it."""
+    limit = loaded.config.audit.max_evidence_links
+    agency = loaded.agency
+    wanted: dict[tuple[str, str], list[Link]] = {}
+    for item in selected:
+        for url in loaded.urls_for(item.code):
+            page = pages[url]
+            if page.fetch.ok and page.doc is not None:
+                links = evidence_links(page.doc, page.fetch.final_url, item, agency.domains, agency.homepage, limit)
+                if links:
+                    wanted[item.code, url] = links
+    if not wanted:
+        return {}
+    fetched = await fetch_attachments((link for links in wanted.values() for link in links), fetcher.fetch,
+                                      lambda result: _extract(result, doc_options), private_ok)
+    out: dict[str, dict[str, Page]] = {}
+    for (code, url), links in wanted.items():
+        attached = tuple(dataclasses.replace(fetched[link.url], text=" ".join(link.text.split())) for link in links)
+        out.setdefault(code, dict(pages))[url] = dataclasses.replace(pages[url], attachments=attached)
+    return out
 
 
 def document_options(loaded: LoadedConfig) -> ExtractOptions:

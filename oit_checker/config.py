@@ -61,6 +61,8 @@ class AuditSettings(_Strict):
     lang: str = Field(default="th", pattern="^(th|en)$")
     fail_on: str = Field(default="fail", pattern="^(warn|fail)$")
     """``warn`` makes warnings fail the run (exit 1) too."""
+    max_evidence_links: int = Field(default=10, ge=0, le=100)
+    """Documents and pages an item page links that are opened as its evidence (0: judge the page alone)."""
 
 
 class HttpSettings(_Strict):

@@ -7,6 +7,7 @@ from ..models import Finding, Status
 from .content import check_content
 from .fresh import check_fresh
 from .interface import Attachment, CheckFn, Context, Page
+from .linked import check_fresh_linked, linked_findings
 from .location import check_location
 from .public import check_public
 from .reachable import check_reachable
@@ -30,6 +31,8 @@ def run_checks(page: Page, item: Item, ctx: Context) -> list[Finding]:
         blocked = blocked or any(f.status in BLOCKING for f in public)
     findings += check_location(page, item, ctx)
     if not blocked and page.doc is not None:
-        findings += check_fresh(page, item, ctx)
-        findings += check_content(page, item, ctx)
+        findings += check_fresh_linked(page, item, ctx)  # the page with the evidence it links
+        content = check_content(page, item, ctx)
+        findings += content
+        findings += linked_findings(page, item, content_complete=all(f.status is Status.PASS for f in content))
     return findings

@@ -1,15 +1,35 @@
-"""Are the item's required elements present? Phrases, regexes and detectors, Thai-normalised."""
+"""Are the item's required elements present? Phrases, regexes and detectors, Thai-normalised.
+
+What is read is what an assessor reads: the item page's main content (no menus, headers, footers,
+site boilerplate, or copied assessment instructions) plus the evidence it links (its attachments,
+``oit_checker.attachments``); the evidence says which file held each element (``found_in``).
+An element is missing only when everything was read: an attachment that could not be read (a
+scan, a timeout) makes a missing element ``unverified``. An HTML item page with nothing in its
+main content and no evidence linked is ``no_evidence``.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..checklist import Element, Item
 from ..models import Check, Document, Finding, Status
 from ..thai import compact, normalize, normalize_phrase_variants
 from .detectors import DETECTOR_FUNCTIONS
-from .documents import match_columns, never_fail_unsure, ocr_evidence, unreadable_finding
+from .documents import (
+    is_unreadable,
+    match_columns,
+    never_fail_unsure,
+    ocr_evidence,
+    partly_read,
+    read_by_ocr,
+    unreadable_finding,
+)
+from .instructions import without_instructions
 from .interface import Context, Page
+from .linked import is_broken
+from .text import content_text
 
 SNIPPET = 50
 WHERE_CHARS = 200
@@ -48,29 +68,78 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if doc is None:
         return []
     unreadable = unreadable_finding(doc)  # scans, broken, legacy or too large files (checks/documents.py)
-    if unreadable is not None:
+    if unreadable is not None and not page.attachments:
         return [Finding(Check.CONTENT, *unreadable)]
     if not item.elements:
         return [Finding(Check.CONTENT, Status.PASS, "no_elements_defined", {}, where(doc))]
-    text = _Text("\n".join((doc.title, *doc.headings, doc.text)))
+    sources, unsure = _sources(page, ctx, readable_page=unreadable is None)
     found: dict[str, str] = {}
+    found_in: dict[str, str] = {}
     missing: list[Element] = []
     for element in item.elements:
-        snippet = match_element(element, text, doc)
-        if snippet is None:
+        hit = next(((label, snippet) for label, source_doc, text in sources
+                    if (snippet := match_element(element, text, source_doc)) is not None), None)
+        if hit is None:
             missing.append(element)
         else:
-            found[element.name] = snippet
-    evidence = {"found": found, "missing": [e.name for e in missing], "text_source": doc.text_source, **where(doc),
-                **ocr_evidence(doc)}
+            found_in[element.name], found[element.name] = hit
+    evidence: dict[str, Any] = {"found": found, "missing": [e.name for e in missing], "text_source": doc.text_source,
+                                **where(doc), **ocr_evidence(doc)}
+    if page.attachments:
+        evidence["found_in"] = found_in
+        evidence["evidence_links"] = [a.url for a in page.attachments]
     if not missing:
         names = [e for e in item.elements if e.name in found]
         return [Finding(Check.CONTENT, Status.PASS, "elements_found", _names("found", names), evidence)]
-    if doc.kind == "html" and doc.scripts and len(text.compact) < SCRIPT_SHELL_CHARS \
-            and doc.text_source != "chromium":  # a page the browser rendered is judged as it is
+    main = sources[0][2] if sources and sources[0][0] == PAGE else None
+    if doc.kind == "html" and doc.scripts and (main is None or len(main.compact) < SCRIPT_SHELL_CHARS) \
+            and doc.text_source != "chromium" and not page.attachments:  # a page the browser rendered is judged as it is
         return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]
-    return never_fail_unsure(  # a scan read by OCR, or a file read in part, cannot prove an absence
-        [Finding(Check.CONTENT, Status.FAIL, "missing_element", _names("missing", missing), evidence)], doc)
+    reason = "missing_element"
+    if doc.kind == "html" and not (page.attachments or found or doc.placeholders or doc.tables):
+        reason = "no_evidence"  # nothing in the main content, nothing linked: the menu naming the item proves nothing
+    findings = [Finding(Check.CONTENT, Status.FAIL, reason, _names("missing", missing), evidence)]
+    if unsure:  # the missing element may sit in what could not be read: no proof of absence
+        evidence = {**evidence, "unread_evidence": unsure, "downgraded_from": "fail"}
+        return [Finding(Check.CONTENT, Status.UNVERIFIED, reason, _names("missing", missing), evidence)]
+    return never_fail_unsure(findings, doc)  # a scan read by OCR, or a file read in part, cannot prove an absence
+
+
+PAGE = "page"
+"""The label of the item page itself among the sources of ``check_content``."""
+
+
+def _sources(page: Page, ctx: Context, *, readable_page: bool) -> tuple[list[tuple[str, Document, _Text]], list[str]]:
+    """What the elements are looked for in — the page's main content, then each readable
+    attachment (label = its URL) — and the URLs of evidence that could not be read with certainty."""
+    sources: list[tuple[str, Document, _Text]] = []
+    unsure: list[str] = []
+    doc = page.doc
+    if doc is not None and readable_page:
+        sources.append((PAGE, doc, _Text(judged_text(doc, ctx))))
+    elif doc is not None:
+        unsure.append(page.fetch.url)
+    for attachment in page.attachments:
+        adoc = attachment.doc
+        if not attachment.fetch.ok or adoc is None:
+            if not is_broken(attachment):  # broken links are their own finding (checks/linked.py)
+                unsure.append(attachment.url)
+            continue
+        if is_unreadable(adoc):
+            unsure.append(attachment.url)
+            continue
+        if read_by_ocr(adoc) or partly_read(adoc):
+            unsure.append(attachment.url)
+        sources.append((attachment.url, adoc, _Text(judged_text(adoc, ctx))))
+    return sources, unsure
+
+
+def judged_text(doc: Document, ctx: Context) -> str:
+    """The text elements are matched in: an HTML page's main content without site boilerplate
+    and without copied assessment instructions; a file's whole text."""
+    if doc.kind != "html":
+        return "\n".join((doc.title, doc.text))
+    return without_instructions(content_text(doc, ctx))
 
 
 def where(doc: Document) -> dict[str, str]:
