@@ -297,7 +297,19 @@ def explanation(item: ItemResult, lang: str, base_url: str) -> str:
             names = finding.params.get("found_en" if lang == "en" else "found")
             found = names or ", ".join(str(n) for n in finding.evidence["found"])
             parts.append(ui("explain_elements", lang, found=found))
+            files = linked_files(finding.evidence)
+            if files:
+                parts.append(ui("explain_linked_files", lang, files=", ".join(files)))
     return " ".join(parts)
+
+
+def linked_files(evidence: dict[str, object]) -> list[str]:
+    """The names of the linked files that held elements (``found_in`` of the content check)."""
+    found_in = evidence.get("found_in")
+    if not isinstance(found_in, dict):
+        return []
+    urls = dict.fromkeys(str(u) for u in found_in.values() if u != "page")
+    return [unquote(urlsplit(u).path.rsplit("/", 1)[-1]) or u for u in urls]
 
 
 def _fold(text: str) -> str:

@@ -244,3 +244,11 @@ def test_every_format_follows_the_language() -> None:
         assert "ตรวจสอบว่าไฟล์หรือหน้ายังอยู่" in thai and "Check that the page still exists" not in thai, fmt
         assert "Check that the page still exists" in english and "ตรวจสอบว่าไฟล์หรือหน้ายังอยู่" not in english, fmt
     assert Output(Format.HTML).path is None
+
+
+def test_itas_explanation_names_the_linked_file_that_held_the_elements() -> None:
+    found = ok(Check.CONTENT, "elements_found", {"found": "ปัญหาอุปสรรค"}, found={"ปัญหาอุปสรรค": "…"},
+               found_in={"ปัญหาอุปสรรค": f"{HOME}docs/%E0%B8%A3%E0%B8%B2%E0%B8%A2.pdf", "ข้อเสนอแนะ": "page"})
+    linked = item("O24", Status.PASS, [found])
+    assert explanation(linked, "th", HOME).endswith("หลักฐานอยู่ในไฟล์ที่หน้านี้ลิงก์ไว้: ราย.pdf")
+    assert "ราย.pdf" in ItasCsvReporter("th").render(audit(linked))
