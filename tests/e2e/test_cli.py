@@ -15,13 +15,15 @@ from oit_checker.cli import main
 from oit_checker.demo import SiteServer, start_demo_server
 
 DEMO_EXPECTED = {
-    "O3": ("pass", None), "O9": ("warn", "homepage_as_item_url"), "O23": ("fail", "missing_months"),
+    "O2": ("fail", "no_evidence"), "O3": ("pass", None), "O9": ("warn", "homepage_as_item_url"), "O23": ("fail", "missing_months"),
     "O24": ("pass", None), "O27": ("fail", "http_404"), "O28": ("fail", "missing_element"), "O35": ("pass", None),
     "O37": ("unverified", "bot_wall"), "O41": ("fail", "stale_fiscal_year"),
 }
 """Each demo item's verdict and a reason it shows. O23 (a monthly XLSX summary without March 2567)
 was added with the document readers (issue 3), as were O37's scanned PDF (``no_text_layer``) and
-O41's FY2565 PDF (``stale_fiscal_year``): ``DEMO_DOCUMENTS`` pins those per URL."""
+O41's FY2565 PDF (``stale_fiscal_year``): ``DEMO_DOCUMENTS`` pins those per URL. O2 (a page whose
+menu names every item, nothing else) and O35 (an item page whose evidence is a linked PDF) came with
+issue 11."""
 DEMO_DOCUMENTS = {
     "/ita/docs/o23-procurement-monthly-2567.xlsx": ("fresh", "fail", "missing_months"),
     "/ita/docs/o37-risk-report-6m-2567-scan.pdf": ("content", "unverified", "no_text_layer"),
