@@ -29,6 +29,7 @@ from .documents import (
 from .instructions import without_instructions
 from .interface import Context, Page
 from .linked import is_broken
+from .nil import nil_statement
 from .text import content_text
 
 SNIPPET = 50
@@ -92,6 +93,10 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
         names = [e for e in item.elements if e.name in found]
         return [Finding(Check.CONTENT, Status.PASS, "elements_found", _names("found", names), evidence)]
     main = sources[0][2] if sources and sources[0][0] == PAGE else None
+    statement = next((s for _, _, text in sources if (s := nil_statement(text.norm, item)) is not None), None)
+    if statement is not None:  # "ไม่มีเรื่องร้องเรียน": written out, as the NACC asks (checks/nil.py)
+        return [Finding(Check.CONTENT, Status.PASS, "nil_statement", {"statement": statement},
+                        {**evidence, "statement": statement})]
     if doc.kind == "html" and doc.scripts and (main is None or len(main.compact) < SCRIPT_SHELL_CHARS) \
             and doc.text_source != "chromium" and not page.attachments:  # a page the browser rendered is judged as it is
         return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]

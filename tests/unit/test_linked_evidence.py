@@ -13,7 +13,7 @@ from oit_checker.checks import Attachment, Context, Page, run_checks
 from oit_checker.checks.content import check_content
 from oit_checker.checks.instructions import without_instructions
 from oit_checker.checks.linked import check_fresh_linked, is_broken, linked_findings
-from oit_checker.models import Check, Document, Finding, FetchResult, Link, Status
+from oit_checker.models import Check, Document, FetchResult, Finding, Link, Status
 
 HOME = "https://www.college.ac.th/"
 URL = "https://www.college.ac.th/ita/o24"
@@ -173,3 +173,21 @@ def test_old_reports_with_an_unread_file_beside_them_are_not_stale() -> None:
         url="https://www.college.ac.th/f/2566.pdf", final_url="https://www.college.ac.th/f/2566.pdf", error="timeout"))
     finding = fresh(item_page("รายงานผลการจัดซื้อจัดจ้าง", pdf(old), timeout))
     assert (finding.status, finding.reason) == (Status.UNVERIFIED, "stale_fiscal_year")
+
+
+# nothing to report, written out ------------------------------------------------------------
+
+COMPLAINTS = Item(code="O31", name_th="ข้อมูลเชิงสถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบประจำปี",
+                  elements=(Element(name="จำนวนเรื่องร้องเรียน", phrases=("จำนวนเรื่องร้องเรียน",)),
+                            Element(name="เรื่องที่ดำเนินการแล้วเสร็จ", phrases=("ดำเนินการแล้วเสร็จ",))))
+
+
+@pytest.mark.parametrize(("main", "reason"), [
+    ("ปีงบประมาณ พ.ศ. ๒๕๖๗\nไม่มีเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ", "nil_statement"),
+    ("ปีงบประมาณ พ.ศ. ๒๕๖๗\nไม่ มี เรื่องร้องเรียน", "nil_statement"),
+    ("ปีงบประมาณ พ.ศ. ๒๕๖๗\nไม่มีค่าใช้จ่ายในการร้องเรียน", "no_evidence"),  # not a statement about complaints
+    ("ไม่พบข้อมูลเรื่องร้องเรียน", "no_evidence"),  # a page that failed to load its data
+])
+def test_an_explicit_nothing_to_report_answers_the_item(main: str, reason: str) -> None:
+    [finding] = check_content(item_page(main), COMPLAINTS, CTX)
+    assert finding.reason == reason
