@@ -181,7 +181,8 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
         deadline=loaded.config.assessment.submission_deadline,
         deadline_warn_days=loaded.config.assessment.warn_days,
     )
-    return render_pass.finish(result, pages)  # the evidence bundle, linked from the result
+    with_evidence = {url: page for by_url in linked.values() for url, page in by_url.items() if page.attachments}
+    return render_pass.finish(result, {**pages, **with_evidence})  # the evidence bundle, linked from the result
 
 
 def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context,

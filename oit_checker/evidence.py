@@ -10,6 +10,7 @@ One folder per run under the evidence directory, named by the run id::
                                  (and the browser's view when the page was rendered)
         text.txt                 the extracted text the checks read
         findings.json            every finding per item, with the matched snippets
+        linked.json              the evidence the item page links, as fetched (URL, link text, status, sha256)
         screenshot.png           full page, height capped (HTML: Chromium; PDF: page 1, pdftoppm)
         rendered.html            the DOM after scripts ran, when the verdict used the browser
 
@@ -45,7 +46,7 @@ ENV_DIR = "OIT_CHECKER_EVIDENCE_DIR"
 RUN_DIR = re.compile(r"^(\d{8}T\d{6}Z)-[0-9a-z]+$")
 PARTIAL_PREFIX = ".partial-"
 PDF_SCREENSHOT_WIDTH = 1000
-KINDS = ("screenshot", "fetch", "text", "findings", "rendered")
+KINDS = ("screenshot", "fetch", "text", "findings", "rendered", "linked")
 
 
 def default_dir() -> Path:
@@ -147,6 +148,10 @@ class EvidenceRun:
                 files["rendered"] = folder / "rendered.html"
                 files["rendered"].write_bytes(page.fetch.body)
             files["findings"] = _write_json(folder / "findings.json", findings_by_url.get(url, {}))
+            if page is not None and page.attachments:
+                files["linked"] = _write_json(folder / "linked.json", [
+                    {"url": a.url, "link_text": a.text, **_fetch_record(a.fetch),
+                     "text_source": a.doc.text_source if a.doc is not None else None} for a in page.attachments])
             shot = self.screenshots.get(url)
             if shot is not None and shot.is_file():
                 files["screenshot"] = shot

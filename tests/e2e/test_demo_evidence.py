@@ -47,6 +47,10 @@ def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture
             assert fetch["url"] == url["url"] and fetch["http"]["final_url"] == url["final_url"]
             findings = json.loads(Path(files["findings"]).read_text(encoding="utf-8"))
             assert [c["reason"] for c in findings[item["code"]]] == [c["reason"] for c in url["checks"]]
+    # O35's item page links its PDF report: the bundle records what was opened behind it
+    o35 = next(i for i in report["items"] if i["code"] == "O35")["urls"][0]
+    linked = json.loads(Path(o35["evidence_files"]["linked"]).read_text(encoding="utf-8"))
+    assert [(a["url"].rsplit("/", 1)[-1], a["http_status"]) for a in linked] == [("o35-integrity-report-2566.pdf", 200)]
     # the manifest's sha256 of every file matches the file
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run_id"] == report["run"]["id"]
