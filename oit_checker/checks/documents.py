@@ -6,6 +6,8 @@ Rules (DESIGN §3, §4):
 * a file that cannot be read says why, as one finding: ``corrupt_file`` fails (an assessor cannot
   open it either); ``no_text_layer``, ``too_large``, ``legacy_format``, ``extract_timeout`` … are
   ``unverified`` — never ``pass`` on faith;
+* a text layer that is garbage (a legacy Thai font, ``extract/readable.py``) is not missing text:
+  the page is read by OCR like a scan, else ``unreadable_text_layer`` is ``unverified``;
 * text read by OCR is judged like text, but a scan is never failed: a ``fail`` found in OCR text
   is reported ``unverified``, with the OCR confidence as evidence (Tesseract misreads Thai digits);
 * a file read only in part (page cap, time cap, unread scanned pages) cannot prove that something
@@ -25,6 +27,7 @@ from ..thai import compact, normalize_phrase_variants
 UNREADABLE: dict[str, Status] = {
     "corrupt_file": Status.FAIL,
     "no_text_layer": Status.UNVERIFIED,
+    "unreadable_text_layer": Status.UNVERIFIED,
     "too_large": Status.UNVERIFIED,
     "legacy_format": Status.UNVERIFIED,
     "extract_timeout": Status.UNVERIFIED,
@@ -59,12 +62,14 @@ def unreadable_finding(doc: Document) -> tuple[Status, str, dict[str, Any], dict
         evidence: dict[str, Any] = {"kind": doc.kind, "text_source": doc.text_source, **doc.extraction}
         params: dict[str, Any] = {"detail": doc.kind if warning in ("unsupported_format", "legacy_format")
                                   else doc.metadata.get("error", "")}
-        if warning == "no_text_layer":
+        if warning in ("no_text_layer", "unreadable_text_layer"):
             state = str(doc.extraction.get("ocr", ""))
             confidence = doc.ocr_confidence if doc.ocr_confidence is not None else 0
             why_th, why_en = _WHY.get(state, ("", ""))
             params = {"why": f" ({why_th.format(confidence=confidence)})" if why_th else "",
                       "why_en": f" ({why_en.format(confidence=confidence)})" if why_en else ""}
+            if warning == "unreadable_text_layer":
+                params["sample"] = str(doc.extraction.get("garbled_sample", ""))
             if doc.ocr_confidence is not None:
                 evidence["ocr_confidence"] = doc.ocr_confidence
         return status, warning, params, evidence
@@ -109,7 +114,10 @@ def ocr_evidence(doc: Document) -> dict[str, Any]:
     """Evidence every finding on an OCR-read document carries."""
     if doc.ocr_confidence is None:
         return {}
-    return {"ocr_confidence": doc.ocr_confidence, "scanned_pages": doc.extraction.get("scanned_pages", [])}
+    out = {"ocr_confidence": doc.ocr_confidence, "scanned_pages": doc.extraction.get("scanned_pages", [])}
+    if "garbled_pages" in doc.extraction:  # pages whose legacy-font text layer was replaced by OCR
+        out["garbled_pages"] = doc.extraction["garbled_pages"]
+    return out
 
 
 def _alternatives(column: str) -> list[str]:

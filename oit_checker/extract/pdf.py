@@ -11,6 +11,11 @@ or stamp over the image: fewer than ``TOKEN_TEXT_CHARS`` characters), or when th
 has almost no text. Scanned pages are read by OCR (``extract/ocr.py``) when Tesseract is there
 and allowed; otherwise, or when OCR is too poor to judge, the document says ``no_text_layer``.
 
+Garbage: a page whose text layer is not readable text (a legacy Thai font's Latin codes,
+``extract/readable.py``) is read like a scan: its layer is dropped, OCR reads the page image, and
+when OCR cannot the document says ``unreadable_text_layer`` (or ``partly_read`` when only a few
+pages are garbage). The first words of the garbage are kept as evidence (``garbled_sample``).
+
 Bad files never raise: a PDF that needs a password to open gives ``encrypted``; one that neither
 pdfium nor poppler can open gives ``corrupt_file``; a spent time budget gives what was read so
 far, marked ``partly_read``.
@@ -31,6 +36,7 @@ from .html import fold
 from .ocr import ocr_pages, ocr_unavailable_reason
 from .options import DEFAULT_OPTIONS, Budget, ExtractOptions
 from .pdfium import serialized
+from .readable import garbled_pages
 
 MIN_CHARS_PER_PAGE = 40
 """A document with fewer readable characters than this per page has no real text layer."""
@@ -40,6 +46,8 @@ IMAGE_COVER = 0.3
 """Share of the page an image must cover for the page to count as a possible scan."""
 MAX_TEXT_CHARS = 2_000_000
 """Text kept from one document (bounds the work of the checks' regular expressions)."""
+GARBLED_SAMPLE_CHARS = 40
+"""Characters of a garbled text layer quoted in the evidence."""
 PDFIUM_WRONG_PASSWORD = 4
 _HEADING_LINES = 4
 _HEADING_CHARS = 300
@@ -81,23 +89,32 @@ def extract_pdf(body: bytes, options: ExtractOptions = DEFAULT_OPTIONS) -> Docum
         warnings.append("partly_read")
         extraction["why_partly"] = "max_pages" if pages > options.max_pages else "timeout"
     scanned = scanned_pages(pages_text, info.image_cover)
+    garbled = garbled_pages(pages_text, skip=scanned)
+    if garbled:  # a legacy Thai font's garbage is never judged: the page is read like a scan
+        extraction["garbled_pages"] = [i + 1 for i in garbled]
+        extraction["garbled_sample"] = _sample(pages_text[garbled[0]])
+        for index in garbled:
+            pages_text[index] = ""
+    to_ocr = sorted(scanned + garbled)
     ocr_confidence: float | None = None
     text_source = source
-    if scanned:
-        extraction["scanned_pages"] = [i + 1 for i in scanned]
-        unread, ocr_confidence, ocr_state = _ocr(body, pages_text, scanned, info.sizes, options, budget)
+    if to_ocr:
+        if scanned:
+            extraction["scanned_pages"] = [i + 1 for i in scanned]
+        unread, ocr_confidence, ocr_state = _ocr(body, pages_text, to_ocr, info.sizes, options, budget)
         extraction["ocr"] = ocr_state
         if ocr_confidence is not None:
             extraction["ocr_confidence"] = ocr_confidence
-        if len(unread) < len(scanned):
-            text_source = "ocr" if len(scanned) == len(pages_text) else f"{source}+ocr"
+        if len(unread) < len(to_ocr):
+            text_source = "ocr" if len(to_ocr) == len(pages_text) else f"{source}+ocr"
         if unread:
             extraction["unread_pages"] = [i + 1 for i in unread]
+            why = "unreadable_text_layer" if 2 * len(set(unread) & set(garbled)) >= len(unread) else "no_text_layer"
             if len(unread) * 2 >= len(pages_text):
-                warnings.append("no_text_layer")
+                warnings.append(why)
             elif "partly_read" not in warnings:
                 warnings.append("partly_read")
-                extraction["why_partly"] = "scanned_pages"
+                extraction["why_partly"] = "scanned_pages" if why == "no_text_layer" else why
     text = "\n".join(t for t in pages_text if t)[:MAX_TEXT_CHARS]
     return Document(kind="pdf", text=text, title=info.metadata.get("Title", "").strip(), headings=_headings(text),
                     pages=pages, text_source=text_source, metadata=info.metadata, warnings=tuple(warnings),
@@ -116,7 +133,8 @@ def scanned_pages(pages_text: list[str], image_cover: list[float]) -> list[int]:
 
 def _ocr(body: bytes, pages_text: list[str], scanned: list[int], sizes: list[tuple[float, float]],
          options: ExtractOptions, budget: Budget) -> tuple[list[int], float | None, str]:
-    """OCR the scanned pages in place; returns the pages left unread, the confidence and the OCR state."""
+    """OCR the scanned (and garbled) pages in place; returns the pages left unread, the confidence
+    and the OCR state."""
     why = ocr_unavailable_reason(options)
     if why:
         return scanned, None, why
@@ -133,6 +151,12 @@ def _ocr(body: bytes, pages_text: list[str], scanned: list[int], sizes: list[tup
         pages_text[page.index] = f"{layer}\n{fold(_clean(page.text))}" if layer else fold(_clean(page.text))
     state = "used" if not result.timed_out and len(done) == len(scanned) else "partial"
     return [i for i in scanned if i not in done], confidence, state
+
+
+def _sample(text: str) -> str:
+    """The first words of a garbled page, as the evidence an admin recognises."""
+    words = " ".join(text.split())
+    return words if len(words) <= GARBLED_SAMPLE_CHARS else words[:GARBLED_SAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _timed_out(info: _Inspection) -> Document:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from mkpdf import legacy_font_pdf, scan_with_hidden_text, to_legacy_keys
 
 from oit_checker.checklist import Element, Item, Period, load_checklist
 from oit_checker.checks import Context, Page, run_checks
@@ -24,7 +27,7 @@ from oit_checker.extract.ocr import ocr_unavailable_reason
 from oit_checker.extract.office import extract_docx, extract_xlsx, sniff_office
 from oit_checker.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from oit_checker.extract.pdf import extract_pdf, scanned_pages
-from oit_checker.models import Document, FetchResult, Status
+from oit_checker.models import Document, FetchResult, Finding, Status
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 DEMO_DOCS = Path(__file__).resolve().parents[2] / "oit_checker" / "demo" / "site" / "ita" / "docs"
@@ -357,3 +360,117 @@ def test_every_document_reason_survives_a_run_without_crashing() -> None:
         doc = extract(fetch, OCR_OFF)
         assert isinstance(doc, Document)
         assert run_checks(Page(fetch, doc), O41, CTX), path.name
+
+
+# --- legacy Thai fonts: unreadable text is not missing text ----------------------------------
+# ``text-*.pdf`` are real Chromium PDFs (``make_legacy_fixtures.py``); ``legacy_font_pdf`` rewrites
+# their fonts' ToUnicode maps as an old Thai font has them: the page still shows Thai, the text
+# layer reads as the Thai-keyboard keys of each glyph.
+
+LEGACY = legacy_font_pdf((DOCS / "text-o41-2566.pdf").read_bytes())
+LEGACY_BODY = legacy_font_pdf((DOCS / "text-cover-o41-2566.pdf").read_bytes(), fonts=("Laksaman",))
+"""Cover (Loma, readable), report (Laksaman, garbled), appendix (Loma, readable)."""
+HIDDEN_GARBAGE = scan_with_hidden_text((DOCS / "scan-o41-2566.pdf").read_bytes(), to_legacy_keys(
+    "รายงานผลการดำเนินการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2566\nกรมตัวอย่างบังคับคดี\n"
+    "ผลการดำเนินการ ดำเนินโครงการส่งเสริมคุณธรรมและความโปร่งใส\nงบประมาณที่ใช้ 245,500 บาท\n"
+    "ปัญหาอุปสรรค บุคลากรมีภารกิจมาก\nข้อเสนอแนะ ควรจัดกิจกรรมผ่านระบบออนไลน์เพิ่มขึ้น"))
+"""A scan whose invisible text layer (render mode 3) is legacy-font garbage: too much text to be a
+token header, so only the garbage detector sends it to OCR."""
+
+
+def _pdftotext(body: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(body)
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+
+
+def _content(body: bytes, options: ExtractOptions, item: Item = O41) -> tuple[Document, dict[str, Finding]]:
+    fetch = fetched(body, "report.pdf")
+    doc = extract(fetch, options)
+    return doc, {f.check.value: f for f in run_checks(Page(fetch, doc), item, CTX)}
+
+
+def test_the_legacy_fixture_shows_thai_but_its_text_layer_is_latin_garbage(tmp_path: Path) -> None:
+    assert to_legacy_keys("รายงาน") == "ikp'ko"
+    layer = _pdftotext(LEGACY, tmp_path)
+    assert not re.search("[\u0e01-\u0e5b]", layer) and to_legacy_keys("ปัญหาอุปสรรค") in layer
+    assert "ปัญหาอุปสรรค" in compact(_pdftotext((DOCS / "text-o41-2566.pdf").read_bytes(), tmp_path))
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(LEGACY)  # the glyphs are untouched: the page renders as the original does
+    original = pypdfium2.PdfDocument((DOCS / "text-o41-2566.pdf").read_bytes())
+    assert bytes(pdf[0].render(scale=0.5).buffer) == bytes(original[0].render(scale=0.5).buffer)
+
+
+def test_a_legacy_font_pdf_without_ocr_is_unreadable_never_missing() -> None:
+    doc, findings = _content(LEGACY, OCR_OFF)
+    assert doc.warnings == ("unreadable_text_layer",) and doc.extraction["garbled_pages"] == [1]
+    assert doc.text == "" and doc.extraction["garbled_sample"].startswith("ikp'ko")  # garbage is never judged
+    content = findings["content"]
+    assert (content.status, content.reason) == (Status.UNVERIFIED, "unreadable_text_layer")
+    assert content.params["sample"].startswith("ikp'ko") and "OCR" in content.params["why_en"]
+    assert content.evidence["garbled_pages"] == [1]
+
+
+def test_ocr_reads_a_legacy_font_pdf_and_its_thai_passes() -> None:
+    doc, findings = _content(LEGACY, DEFAULT_OPTIONS)
+    assert doc.warnings == () and doc.text_source == "ocr" and doc.extraction["ocr"] == "used"
+    assert doc.ocr_confidence is not None and doc.ocr_confidence >= 80
+    assert all(word in compact(doc.text) for word in ("ปัญหาอุปสรรค", "ข้อเสนอแนะ", "กรมตัวอย่างบังคับคดี"))
+    content = findings["content"]
+    assert (content.status, content.reason) == (Status.PASS, "elements_found")
+    assert content.evidence["text_source"] == "ocr" and content.evidence["garbled_pages"] == [1]
+    assert content.evidence["ocr_confidence"] == doc.ocr_confidence
+
+
+def test_a_fail_on_ocr_text_of_a_legacy_pdf_is_unverified() -> None:
+    """The O41 report submitted for the procurement item: its elements are missing, but OCR text
+    cannot prove an absence."""
+    _, findings = _content(LEGACY, DEFAULT_OPTIONS, item=O23)
+    content = findings["content"]
+    assert content.status is Status.UNVERIFIED and content.evidence["downgraded_from"] == "fail"
+
+
+def test_ocr_too_poor_on_a_legacy_pdf_is_unreadable_with_the_confidence() -> None:
+    strict = dataclasses.replace(DEFAULT_OPTIONS, ocr_min_confidence=99.9)
+    doc, findings = _content(LEGACY, strict)
+    assert doc.warnings == ("unreadable_text_layer",) and doc.extraction["ocr"] == "low_confidence"
+    content = findings["content"]
+    assert (content.status, content.reason) == (Status.UNVERIFIED, "unreadable_text_layer")
+    assert content.evidence["ocr_confidence"] == doc.ocr_confidence
+
+
+def test_a_readable_cover_over_garbled_pages_is_judged_page_by_page() -> None:
+    doc, findings = _content(LEGACY_BODY, OCR_OFF)
+    assert doc.extraction["garbled_pages"] == [2] and doc.warnings == ("partly_read",)
+    assert doc.extraction["why_partly"] == "unreadable_text_layer"
+    assert "กรมตัวอย่างบังคับคดี" in doc.text and "ikp'ko" not in doc.text  # the readable pages are kept
+    content = findings["content"]  # the report's elements sit on the garbled page: not proven missing
+    assert (content.status, content.reason) == (Status.UNVERIFIED, "missing_element")
+    doc, findings = _content(LEGACY_BODY, DEFAULT_OPTIONS)
+    assert doc.text_source == "pdftotext+ocr" and "ปัญหาอุปสรรค" in compact(doc.text)
+    assert findings["content"].status is Status.PASS
+
+
+def test_all_pages_garbled_with_a_readable_cover_is_unreadable() -> None:
+    doc = extract_pdf(legacy_font_pdf((DOCS / "text-cover-o41-2566.pdf").read_bytes()), OCR_OFF)
+    assert doc.extraction["garbled_pages"] == [1, 2, 3] and doc.warnings == ("unreadable_text_layer",)
+
+
+@pytest.mark.parametrize("pdf", [*sorted((DOCS / "bench").glob("*.pdf")), *sorted(DEMO_DOCS.glob("*.pdf")),
+                                 DOCS / "text-o41-2566.pdf", DOCS / "text-cover-o41-2566.pdf"],
+                         ids=lambda p: p.stem)
+def test_readable_pdfs_are_never_taken_for_garbage(pdf: Path) -> None:
+    doc = extract_pdf(pdf.read_bytes(), OCR_OFF)
+    assert "garbled_pages" not in doc.extraction and "unreadable_text_layer" not in doc.warnings
+
+
+def test_a_scan_under_an_invisible_garbage_layer_is_read_by_ocr(tmp_path: Path) -> None:
+    assert to_legacy_keys("ปัญหาอุปสรรค") in _pdftotext(HIDDEN_GARBAGE, tmp_path)
+    doc = extract_pdf(HIDDEN_GARBAGE, OCR_OFF)
+    assert "scanned_pages" not in doc.extraction  # hundreds of characters: not a token layer
+    assert doc.warnings == ("unreadable_text_layer",) and doc.extraction["garbled_pages"] == [1]
+    doc, findings = _content(HIDDEN_GARBAGE, DEFAULT_OPTIONS)
+    assert doc.text_source == "ocr" and "ปัญหาอุปสรรค" in compact(doc.text)
+    assert (findings["content"].status, findings["content"].reason) == (Status.PASS, "elements_found")
