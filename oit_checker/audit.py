@@ -70,7 +70,7 @@ def crawl_options(loaded: LoadedConfig) -> CrawlOptions:
         max_pages=crawl.max_pages, max_depth=crawl.max_depth, obey_robots=crawl.obey_robots,
         sitemap=crawl.sitemap, pdf_links=crawl.pdf_links, max_page_bytes=int(crawl.max_page_mb * 1024 * 1024),
         exclude=crawl.exclude, check_links=crawl.check_links, max_link_checks=crawl.max_link_checks,
-        max_crawl_delay=crawl.max_crawl_delay, workers=loaded.config.http.max_concurrency,
+        max_crawl_delay=crawl.max_crawl_delay, max_rendered=crawl.max_rendered, workers=loaded.config.http.max_concurrency,
         user_agent=loaded.config.http.user_agent,
     )
 
@@ -128,9 +128,9 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
     try:
         item_urls = {u for item in selected for u in loaded.urls_for(item.code)}
         probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
-        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls,
-                          extra_hosts={h for item in selected for h in item.allowed_hosts}, private_ok=private_ok,
-                          progress=getattr(observer, "crawled", None))
+        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls, extra_hosts={h for item in selected for h in item.allowed_hosts},
+                          private_ok=private_ok, progress=getattr(observer, "crawled", None),
+                          renderer=render_pass.crawl_renderer())
         graph = await crawler.run()
         targets = sorted({agency.homepage, *item_urls, *probes.values()})
         observer.started(len(targets))
@@ -163,7 +163,7 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
     ctx = Context(
         homepage=agency.homepage, domains=agency.domains, assessment_year=loaded.checklist.assessment_year,
         crawl=graph,
-        soft_404_fingerprints={host: fingerprint(p.doc.title, p.doc.text)
+        soft_404_fingerprints={host: fingerprint(p.doc.title, p.doc.main_text or p.doc.text)
                                for host, url in probes.items()
                                if (p := pages[url]).fetch.ok and p.doc is not None},
         max_body_bytes=options.max_body_bytes, homepage_ok=home.fetch.ok, boilerplate=graph.boilerplate,

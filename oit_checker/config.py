@@ -112,6 +112,8 @@ class CrawlSettings(_Strict):
     max_link_checks: int = Field(default=500, ge=0, le=100_000)
     max_crawl_delay: float = Field(default=10.0, ge=0)
     """The longest robots.txt ``Crawl-delay`` honoured, in seconds."""
+    max_rendered: int = Field(default=10, ge=0, le=1000)
+    """Pages whose navigation is built by JavaScript opened in the browser during the crawl (0: none)."""
 
     @field_validator("exclude")
     @classmethod

@@ -17,6 +17,21 @@ shortest click path (homepage -> ... -> URL) to every URL it saw linked.
 - The homepage and the pages that look like the OIT index (title, headings or URL say OIT/ITA,
   or they link to two item URLs or more) keep their outgoing links, which are checked at the
   end: the broken links assessors would click.
+- **Unread pages.** A linked main-website page that could not be read (network error, timeout,
+  5xx, 429, bot wall; not 404/410: those pages are gone, not hidden) may hold the only link to
+  an item, so the crawl did not see the whole site: ``LinkGraph.unread_pages()`` lists them and
+  "not linked" becomes ``unverified`` (``checks/location.py``).
+- **Script-built navigation.** A page with scripts whose HTML gives nothing new to follow — no
+  link but to itself or the homepage, or an OIT-looking page whose links were all seen already
+  (an accordion or a client-side menu fills it) — is opened in the browser when the crawl has
+  a ``renderer`` (at most ``max_rendered`` pages), and its rendered links are followed. Without
+  one, or past the bound, the page counts as unread (``needs_browser``). Item URLs are not
+  rendered here: the audit opens them for their verdict, and they are the ends of click paths.
+- **Boilerplate by frequency.** The visible text of the first ``BOILERPLATE_SAMPLE`` pages read
+  (item URLs left out, so that only the site's own pages decide) is split into lines;
+  a line (``thai.compact``-ed, with a letter in it, 2–``BOILERPLATE_MAX_CHARS`` characters) on
+  at least half of them, with at least ``BOILERPLATE_MIN_PAGES`` pages read, is
+  ``LinkGraph.boilerplate``: menus, headers, footers.
 
 Memory stays small for big sites: per URL only its string, parent, depth, status and flags.
 """
@@ -24,12 +39,14 @@ Memory stays small for big sites: per URL only its string, parent, depth, status
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from .extract import sniff_kind
@@ -38,7 +55,7 @@ from .fetch.interface import BodyCap, Fetcher
 from .messages import REASONS
 from .models import BrokenLink, CrawlSummary, FetchResult, Status
 from .robots import RobotsRules, agent_token, parse_robots, parse_sitemap
-from .thai import normalize
+from .thai import compact, normalize
 from .urls import blocked_reason, host_matches, host_of, page_key
 
 NO_PARENT = -1
@@ -63,6 +80,32 @@ KEY_CACHE = 20_000
 (bench/crawl.py: 60,000 links to 5,300 URLs), and the key costs more than the lookup."""
 MAX_OIT_PAGES = 100
 """Pages whose links are kept for the broken-link check (the shallowest ones: the crawl is breadth first)."""
+UNREAD_PROBLEMS = frozenset({"bot_wall", "rate_limited", "server_error", "needs_browser"})
+"""Failures (besides every network error) that leave a page's links unknown: the page exists
+but the crawl could not see it. 404/410 (gone), 401/403 (a login wall a person meets too) and
+addresses refused by policy are answers, not gaps."""
+_NOT_GAPS = frozenset({"http_404", "http_410", "login_wall", "http_client_error", "blocked_address"})
+BOILERPLATE_SAMPLE = 60
+"""Pages whose visible text is counted for boilerplate (the first ones read: the homepage and
+its neighbours, which show the site's templates)."""
+BOILERPLATE_MIN_PAGES = 4
+BOILERPLATE_SHARE = 0.5
+BOILERPLATE_MAX_LINES = 400
+"""Lines counted per page (menus and headers come first in the text)."""
+BOILERPLATE_MAX_CHARS = 400
+"""Longer lines are paragraphs, not template text."""
+
+Renderer = Callable[[str], Awaitable[FetchResult | None]]
+"""Opens a URL in a browser: the rendered page (its DOM as ``body``), or None when it cannot."""
+
+
+class UnreadPage(NamedTuple):
+    """A linked main-website page the crawl could not read (its links are unknown)."""
+
+    url: str
+    problem: str
+    """Reason code: ``dns_error``, ``timeout``, ``server_error``, ``bot_wall``, ``needs_browser`` …"""
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +133,8 @@ class CrawlOptions:
     """The longest robots.txt ``Crawl-delay`` honoured (seconds)."""
     workers: int = 16
     """Requests the crawl keeps in flight (the fetcher's per-host limits still apply)."""
+    max_rendered: int = 10
+    """Pages with script-built navigation opened in the browser during the crawl (0: none)."""
     user_agent: str = "oit-checker"
 
 
@@ -147,6 +192,8 @@ class LinkGraph:
     boilerplate: frozenset[str] = frozenset()
     """Lines of text (``thai.compact``-ed) that recur on most pages the crawl read: menus,
     headers, footers; the checks leave them out of what a page says (``checks/text.py``)."""
+    rendered: int = 0
+    """Pages opened in the browser for their script-built navigation."""
     _index: dict[str, int] = field(default_factory=dict)
     _urls: list[str] = field(default_factory=list)
     _parent: array[int] = field(default_factory=lambda: array("l"))
@@ -155,6 +202,8 @@ class LinkGraph:
     _flags: bytearray = field(default_factory=bytearray)
     _failures: dict[int, tuple[str, str]] = field(default_factory=dict)
     """URL id -> (reason code, detail) for the URLs found broken or unreadable."""
+    _unread: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """URL id -> (reason code, detail) for the linked pages whose links the crawl could not read."""
 
     @property
     def homepage_problem(self) -> str | None:
@@ -172,9 +221,10 @@ class LinkGraph:
     @classmethod
     def build(cls, homepage: str, domains: Iterable[str], links: dict[str, list[str]], *,
               limit_reached: str = "", robots_blocked: int = 0, sitemap: Iterable[str] = (),
-              options: CrawlOptions | None = None) -> LinkGraph:
+              options: CrawlOptions | None = None, unread: dict[str, str] | None = None) -> LinkGraph:
         """A graph from known links (page -> URLs it links to), as a crawl from ``homepage``
-        would have found them: for tests and for callers that crawl by other means."""
+        would have found them: for tests and for callers that crawl by other means. ``unread``:
+        linked pages that could not be read (URL -> reason code)."""
         graph = cls(homepage=homepage, domains=tuple(domains), options=options or CrawlOptions(),
                     root_ok=True, limit_reached=limit_reached, robots_blocked=robots_blocked)
         graph.fetched = {}
@@ -206,7 +256,11 @@ class LinkGraph:
             level = following
         for url in sitemap:
             add(url, SEED, -1)
-        graph.pages = len(graph._urls)
+        for url, problem in (unread or {}).items():
+            uid = graph._index[page_key(url)]
+            graph._unread[uid] = graph._failures[uid] = (problem, "")
+            graph._status[uid] = 0
+        graph.pages = len(graph._urls) - len(graph._unread)
         return graph
 
     def _uid(self, url: str) -> int | None:
@@ -241,6 +295,11 @@ class LinkGraph:
                        problem=failure[0] if failure else None, fetched=bool(flags & _FETCHED), html=bool(flags & _PARSED),
                        robots_blocked=bool(flags & _ROBOTS), in_sitemap=self._parent[uid] == SEED)
 
+    def unread_pages(self) -> list[UnreadPage]:
+        """Linked main-website pages (not files) the crawl could not read, in crawl order: each
+        may hold links nobody saw, so "no link found" is not proof of "not linked"."""
+        return [UnreadPage(self._urls[uid], problem, detail) for uid, (problem, detail) in sorted(self._unread.items())]
+
     def urls(self) -> Iterator[str]:
         """Every URL the crawl saw (linked, fetched or from a sitemap)."""
         return iter(self._urls)
@@ -254,7 +313,8 @@ class LinkGraph:
             pages=self.pages, fetches=self.fetches, urls_seen=len(self._urls), depth_reached=self.depth_reached,
             limit_reached=self.limit_reached, max_pages=self.options.max_pages, max_depth=self.options.max_depth,
             robots_blocked=self.robots_blocked, sitemap_urls=self.sitemap_urls, elapsed=round(self.elapsed, 2),
-            oit_pages=self.oit_pages, broken_links=self.broken_links)
+            oit_pages=self.oit_pages, broken_links=self.broken_links, unread_pages=len(self._unread),
+            rendered_pages=self.rendered)
 
 
 def _failure(result: FetchResult) -> tuple[str, str] | None:
@@ -275,6 +335,23 @@ def _failure(result: FetchResult) -> tuple[str, str] | None:
     if status >= 500:
         return "server_error", ""
     return "http_client_error", ""
+
+
+def _is_gap(failure: tuple[str, str]) -> bool:
+    """Does this failure leave the page's links unknown (see ``UNREAD_PROBLEMS``)?"""
+    reason = failure[0]
+    return reason not in _NOT_GAPS and (reason in UNREAD_PROBLEMS or not reason.startswith("http_"))
+
+
+def boilerplate_lines(text: str) -> set[str]:
+    """The lines of a page's visible text that may be template text, ``compact``-ed: with a
+    letter in them (not page numbers or separators) and not paragraph-long."""
+    out: set[str] = set()
+    for line in text.splitlines()[:BOILERPLATE_MAX_LINES]:
+        key = compact(line)
+        if 2 <= len(key) <= BOILERPLATE_MAX_CHARS and any(c.isalpha() for c in key):
+            out.add(key)
+    return out
 
 
 def _looks_like_file(url: str) -> bool:
@@ -303,8 +380,10 @@ class Crawler:
 
     def __init__(self, fetcher: Fetcher, homepage: str, domains: Iterable[str], options: CrawlOptions, *,
                  items: Iterable[str] = (), extra_hosts: Iterable[str] = (), private_ok: bool = False,
-                 visitor: PageVisitor | None = None, progress: Callable[[int], None] | None = None) -> None:
+                 visitor: PageVisitor | None = None, progress: Callable[[int], None] | None = None,
+                 renderer: Renderer | None = None) -> None:
         self.fetcher = fetcher
+        self.renderer = renderer
         self.options = options
         self.domains = tuple(domains)
         self.extra_hosts = tuple(extra_hosts)
@@ -324,6 +403,9 @@ class Crawler:
         self._root_key = page_key(homepage)
         self._keys: dict[str, str] = {}
         self._blocked: dict[str, str] = {}
+        self._render_slots = options.max_rendered
+        self._sampled = 0
+        self._lines: Counter[str] = Counter()
         self._register(homepage, NO_PARENT, 0)
         self.graph._parent[0] = NO_PARENT
         for url in items:
@@ -367,11 +449,20 @@ class Crawler:
             reason = self._blocked[origin] = blocked_reason(url, self.private_ok)
         return reason
 
-    def _set_result(self, uid: int, result: FetchResult) -> None:
+    def _set_result(self, uid: int, result: FetchResult, *, crawled: bool = True) -> None:
         self.graph._status[uid] = min(result.status or 0, 32767) if result.error is None else 0
         failure = _failure(result)
         if failure is not None:
             self.graph._failures[uid] = failure
+            if crawled and _is_gap(failure):
+                self._unread(uid, failure)
+
+    def _unread(self, uid: int, failure: tuple[str, str]) -> None:
+        """Remember a linked main-website page whose links could not be read."""
+        graph = self.graph
+        if uid != 0 and graph._flags[uid] & _INTERNAL and graph._parent[uid] >= 0 \
+                and not _looks_like_file(graph._urls[uid]):
+            graph._unread[uid] = failure
 
     def _make_cap(self, pdf: bool) -> BodyCap:
         page_bytes, pdf_bytes = self.options.max_page_bytes, self.options.max_pdf_bytes
@@ -411,6 +502,7 @@ class Crawler:
         if graph.root_ok and self.options.check_links:
             await self._check_links()
             graph.oit_pages = tuple(graph._urls[uid] for uid in self._watched)
+        graph.boilerplate = self._boilerplate()
         graph.elapsed = time.monotonic() - started
         return graph
 
@@ -476,13 +568,20 @@ class Crawler:
             return
         kind = sniff_kind(result)
         if kind == "html":
+            sample = not flags & _ITEM and self._sampled < BOILERPLATE_SAMPLE
+            want_text = self.visitor is not None or sample
             try:
                 found = html_links(result.body, result.final_url, result.headers.get("content-type", ""),
-                                   context=self.visitor is not None, text=self.visitor is not None)
+                                   context=self.visitor is not None, text=want_text)
             except Exception:  # noqa: BLE001 - a page the parser chokes on has no links for us
                 return
+            if self._script_navigation(uid, result.body, found):
+                found = await self._rendered(uid, result.final_url, found, want_text)
             graph._flags[uid] |= _PARSED
             graph.pages += 1
+            if sample and self._sampled < BOILERPLATE_SAMPLE:
+                self._sampled += 1
+                self._lines.update(boilerplate_lines(found.text))
             if self.visitor is not None:
                 self.visitor.page(result.final_url, depth, found)
             self._record(uid, depth, found, follow)
@@ -492,6 +591,54 @@ class Crawler:
             except Exception:  # noqa: BLE001
                 return
             self._record(uid, depth, PageLinks("", (), tuple(FoundLink(t) for t in targets)), follow)
+
+    def _script_navigation(self, uid: int, body: bytes, page: PageLinks) -> bool:
+        """Is this page's navigation built by scripts: it has scripts, and its HTML gives nothing
+        to follow — no link at all but to itself or the homepage (a script shell), or, on an
+        OIT-looking page, only links the crawl has seen already (the list of items comes from a
+        script: an accordion, a client-side menu)?"""
+        graph = self.graph
+        if graph._flags[uid] & _ITEM or not (b"<script" in body or b"<SCRIPT" in body):
+            return False  # (an item URL is opened in the browser for its verdict anyway: a leaf here)
+        own = (self._key(graph._urls[uid]), self._root_key)
+        keys = [key for link in page.links if (key := self._key(link.url)) not in own]
+        if not keys:
+            return True
+        if any(key not in graph._index for key in keys):  # (the homepage's footer links are known by now)
+            return False
+        return is_oit_page(graph._urls[uid], page.title, page.headings)
+
+    async def _rendered(self, uid: int, url: str, page: PageLinks, text: bool) -> PageLinks:
+        """The page's links as the browser shows them; the HTTP links (and the page counted as
+        unread) when there is no renderer, the bound is spent or the browser fails."""
+        if self.renderer is None or self._render_slots <= 0:
+            why = "no browser for the crawl" if self.renderer is None else \
+                f"max_rendered = {self.options.max_rendered} reached"
+            self._unread(uid, ("needs_browser", why))
+            return page
+        self._render_slots -= 1
+        try:
+            result = await self.renderer(url)
+        except Exception as exc:  # noqa: BLE001 - a browser failure never stops the crawl
+            result = FetchResult(url=url, final_url=url, error="browser_failed", error_detail=str(exc)[:200])
+        if result is None or not result.ok or not result.body:
+            detail = "the browser could not open it" if result is None else \
+                (result.error or f"HTTP {result.status}") + (f": {result.error_detail}" if result.error_detail else "")
+            self._unread(uid, ("needs_browser", detail[:200]))
+            return page
+        self.graph.rendered += 1
+        try:
+            return html_links(result.body, result.final_url, "text/html; charset=utf-8",
+                              context=self.visitor is not None, text=text)
+        except Exception:  # noqa: BLE001
+            return page
+
+    def _boilerplate(self) -> frozenset[str]:
+        """The lines on at least ``BOILERPLATE_SHARE`` of the sampled pages (see the module doc)."""
+        if self._sampled < BOILERPLATE_MIN_PAGES:
+            return frozenset()
+        need = max(2, math.ceil(self._sampled * BOILERPLATE_SHARE))
+        return frozenset(line for line, count in self._lines.items() if count >= need)
 
     def _record(self, uid: int, depth: int, page: PageLinks, follow: bool) -> None:
         graph = self.graph
@@ -665,4 +812,4 @@ class Crawler:
             result = await self.fetcher.fetch_capped(url, lambda headers: 0)
         except Exception as exc:  # noqa: BLE001
             result = FetchResult(url=url, final_url=url, error="internal_error", error_detail=str(exc)[:200])
-        self._set_result(uid, result)
+        self._set_result(uid, result, crawled=False)  # checked, not crawled

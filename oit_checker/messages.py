@@ -147,6 +147,15 @@ REASONS: dict[str, Reason] = {
         "The crawl reached its limit ({limit}) before finding a link to this URL; not verified",
         "เพิ่ม [crawl] max_pages หรือ max_depth ใน config.toml หรือใส่ลิงก์ไว้บนหน้า OIT ให้ใกล้หน้าแรกขึ้น",
         "Raise [crawl] max_pages or max_depth in config.toml, or link it from an OIT page closer to the homepage"),
+    "crawl_incomplete": _r(C.LOCATION, S.UNVERIFIED,
+        "การสำรวจเว็บไซต์เปิดหน้าที่มีลิงก์อยู่ไม่ได้ {unread} หน้า ({pages}) ซึ่งอาจมีลิงก์มายัง URL นี้ "
+        "จึงยังยืนยันไม่ได้ว่ามีลิงก์จากเว็บไซต์หลัก",
+        "The crawl could not open {unread} linked pages ({pages}) that may link to this URL, "
+        "so whether the main website links to it is not verified",
+        "ตรวจว่าหน้าเหล่านั้นเปิดได้ (ชื่อโดเมน เซิร์ฟเวอร์ ระบบกันบอต) แล้วตรวจซ้ำ "
+        "หน้าที่สร้างเมนูด้วย JavaScript ต้องใช้เบราว์เซอร์ (--browser auto, [crawl] max_rendered)",
+        "Check that those pages open (domain name, server, bot protection), then check again; pages whose "
+        "menus are built by JavaScript need the browser (--browser auto, [crawl] max_rendered)"),
     "crawl_blocked_by_robots": _r(C.LOCATION, S.UNVERIFIED,
         "robots.txt ห้ามสำรวจ {blocked} หน้าที่มีลิงก์อยู่ จึงยังไม่พบลิงก์มายัง URL นี้และยืนยันไม่ได้",
         "robots.txt keeps the crawl out of {blocked} linked pages, so no link to this URL was found; not verified",
@@ -164,6 +173,11 @@ REASONS: dict[str, Reason] = {
         "พบข้อมูลของปีงบประมาณ พ.ศ. {year}", "Covers fiscal year B.E. {year}"),
     "no_period_required": _r(C.FRESH, S.PASS,
         "ข้อนี้ไม่กำหนดปีของข้อมูล", "This item requires no particular year"),
+    "stale_year_ocr": _r(C.FRESH, S.UNVERIFIED,
+        "ปีที่อ่านได้ด้วย OCR จากภาพสแกนเป็นปี {found} ไม่ใช่ปีงบประมาณ พ.ศ. {year} แต่ OCR อาจอ่านตัวเลขไทยผิด (เช่น ๖ เป็น ๒) จึงยืนยันไม่ได้",
+        "The years read by OCR from the scan are {found}, not fiscal year B.E. {year}; OCR misreads Thai digits (๖ as ๒), so this is not confirmed",
+        "ตรวจดูปีในภาพสแกนด้วยตนเอง หากเป็นปีที่ถูกต้อง ควรเผยแพร่เป็นไฟล์ที่มีข้อความ (ไม่ใช่ภาพสแกน) เพื่อให้อ่านปีได้ชัดเจน",
+        "Check the year on the scan by eye; if it is right, publish a file with a text layer (not a scan) so the year can be read"),
     "stale_fiscal_year": _r(C.FRESH, S.FAIL,
         "ไม่พบข้อมูลปีงบประมาณ พ.ศ. {year} (พบเฉพาะปี {found})", "No data for fiscal year B.E. {year} (only {found} found)",
         "เผยแพร่ข้อมูลของปีงบประมาณ พ.ศ. {year} และระบุปีให้ชัดเจนในเอกสาร",
@@ -196,6 +210,9 @@ REASONS: dict[str, Reason] = {
     # content
     "elements_found": _r(C.CONTENT, S.PASS,
         "พบองค์ประกอบครบ ({found})", "All required elements found ({found_en})"),
+    "nil_statement": _r(C.CONTENT, S.PASS,
+        "หน่วยงานระบุว่าไม่มีข้อมูลที่ต้องรายงานในรอบนี้: “{statement}”",
+        "The agency states there is nothing to report for the period: “{statement}”"),
     "no_elements_defined": _r(C.CONTENT, S.PASS,
         "รายการตรวจไม่ได้กำหนดองค์ประกอบสำหรับข้อนี้", "The checklist defines no elements for this item"),
     "missing_element": _r(C.CONTENT, S.FAIL,
@@ -223,6 +240,15 @@ REASONS: dict[str, Reason] = {
         "ผู้ประเมินและผู้พิการทางสายตาจึงค้นหาและอ่านข้อความได้",
         "Publish a PDF made from the text (save as PDF from Word/Excel), not a scan, so that assessors "
         "and screen readers can search and read it"),
+    "unreadable_text_layer": _r(C.CONTENT, S.UNVERIFIED,
+        "ข้อความในไฟล์ PDF อ่านไม่ออก (คัดลอกออกมาได้เป็น '{sample}') "
+        "เพราะใช้ฟอนต์ภาษาไทยแบบเก่า จึงตรวจเนื้อหาไม่ได้{why}",
+        "The PDF's text reads as garbage (e.g. '{sample}'): it uses an old Thai font encoding, so content "
+        "could not be checked{why_en}",
+        "ไฟล์ PDF ใช้ฟอนต์ภาษาไทยแบบเก่า (ไม่ใช่ Unicode) ให้เปิดไฟล์ต้นฉบับ เปลี่ยนเป็นฟอนต์ Unicode "
+        "เช่น TH Sarabun New แล้วส่งออกเป็น PDF ใหม่ ผู้ประเมินจึงค้นหาและคัดลอกข้อความได้",
+        "The PDF uses an old Thai font encoding; re-export it with a Unicode font (e.g. TH Sarabun New) so that "
+        "assessors can search and copy its text"),
     "corrupt_file": _r(C.CONTENT, S.FAIL,
         "ไฟล์เสียหาย เปิดอ่านไม่ได้ ({detail})", "The file is damaged and cannot be opened ({detail})",
         "เปิดไฟล์ต้นฉบับแล้วบันทึกเป็น PDF ใหม่ อัปโหลดอีกครั้ง และลองเปิดจากเว็บไซต์ด้วยตนเอง",
@@ -375,6 +401,7 @@ UI: dict[str, dict[str, str]] = {
         "crawl_summary": "สำรวจเว็บไซต์หลัก {pages} หน้า ลึกสุด {depth} คลิกจากหน้าแรก ใน {seconds} วินาที",
         "crawl_limited": "การสำรวจหยุดที่ขีดจำกัด {limit} (max_pages {max_pages}, max_depth {max_depth}): หน้าที่ลึกกว่านั้นยังไม่ได้ตรวจ",
         "crawl_robots": "robots.txt ห้ามสำรวจ {blocked} หน้าที่มีลิงก์อยู่",
+        "crawl_unread": "เปิดหน้าที่มีลิงก์อยู่ไม่ได้ {count} หน้า จึงยังไม่เห็นลิงก์บนหน้าเหล่านั้น",
         "broken_links_title": "ลิงก์เสียหรือเปิดไม่ได้บนหน้า OIT ({count} ลิงก์ จาก {pages} หน้า)",
         "broken_links_none": "ลิงก์บนหน้า OIT ({pages} หน้า) เปิดได้ทั้งหมด",
         "broken_link_on": "บนหน้า",
@@ -440,6 +467,7 @@ UI: dict[str, dict[str, str]] = {
         "explain_heading": "หัวข้อ “{heading}”",
         "explain_year": "เป็นข้อมูลปีงบประมาณ พ.ศ. {year}",
         "explain_elements": "ประกอบด้วย {found}",
+        "explain_linked_files": "หลักฐานอยู่ในไฟล์ที่หน้านี้ลิงก์ไว้: {files}",
         "output_stdout_twice": "ส่งรายงานออกทางหน้าจอได้เพียงรูปแบบเดียว: ระบุ -o FILE ให้ --format {formats}",
         "output_same_file": "ไฟล์ {path} ถูกระบุให้รายงานมากกว่าหนึ่งรูปแบบ",
         "output_write_failed": "เขียนรายงานลงไฟล์ {path} ไม่ได้ ({detail})",
@@ -529,6 +557,7 @@ UI: dict[str, dict[str, str]] = {
         "crawl_summary": "Crawled {pages} pages of the main website, up to {depth} clicks from the homepage, in {seconds} s",
         "crawl_limited": "The crawl stopped at its {limit} limit (max_pages {max_pages}, max_depth {max_depth}): deeper pages were not checked",
         "crawl_robots": "robots.txt keeps the crawl out of {blocked} linked pages",
+        "crawl_unread": "{count} linked pages could not be opened, so their links were not seen",
         "broken_links_title": "Broken or unreachable links on the OIT pages ({count} links on {pages} pages)",
         "broken_links_none": "Every link on the OIT pages ({pages} pages) opens",
         "broken_link_on": "on",
@@ -594,6 +623,7 @@ UI: dict[str, dict[str, str]] = {
         "explain_heading": "Heading: “{heading}”.",
         "explain_year": "It covers fiscal year B.E. {year}.",
         "explain_elements": "It includes: {found}.",
+        "explain_linked_files": "The evidence is in the file(s) this page links: {files}.",
         "output_stdout_twice": "Only one report can go to standard output: give -o FILE for --format {formats}",
         "output_same_file": "{path} is given for more than one report format",
         "output_write_failed": "Cannot write the report to {path} ({detail})",
@@ -616,8 +646,27 @@ def reason_message(reason: str, params: dict[str, Any], lang: str) -> str:
     return (entry.en if lang == "en" else entry.th).format_map(_Blank(params))
 
 
+FIX_VARIANTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("dns_error", "own_host"): (
+        "ชื่อโดเมนนี้อยู่ในเว็บไซต์ของหน่วยงานแต่ไม่มีอยู่จริงขณะที่หน้าแรกเปิดได้ ผู้ประเมินจะเปิดไม่ได้เช่นกัน "
+        "ให้แก้ลิงก์ให้ชี้ไปยังหน้าที่มีอยู่ หรือเพิ่มชื่อโดเมนใน DNS",
+        "This host is on the agency's site and does not resolve while the homepage answers: assessors cannot "
+        "open it either. Fix the link, or add the host name to the DNS"),
+    ("connect_error", "own_host"): (
+        "เซิร์ฟเวอร์ของหน่วยงานไม่ตอบที่ URL นี้ขณะที่หน้าแรกเปิดได้ ผู้ประเมินจะเปิดไม่ได้เช่นกัน "
+        "ให้เปิดบริการเซิร์ฟเวอร์นี้ หรือแก้ลิงก์ให้ชี้ไปยังหน้าที่เปิดได้",
+        "The agency's server does not answer at this URL while the homepage does: assessors cannot open it "
+        "either. Bring the server up, or fix the link to point to a page that opens"),
+}
+"""Fixes that depend on the case, chosen by the finding's ``fix`` parameter (a dead URL on the agency's
+own host is a ``fail`` with its own fix)."""
+
+
 def reason_fix(reason: str, params: dict[str, Any], lang: str) -> str:
     """The suggested fix in ``lang`` ('' when the finding needs none)."""
+    variant = FIX_VARIANTS.get((reason, str(params.get("fix", ""))))
+    if variant is not None:
+        return variant[1 if lang == "en" else 0].format_map(_Blank(params))
     entry = REASONS.get(reason)
     if entry is None:
         return ""

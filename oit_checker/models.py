@@ -258,6 +258,10 @@ class CrawlSummary:
     oit_pages: tuple[str, ...] = ()
     """Pages whose links were checked: the homepage, the OIT index pages, pages linking to 2+ item URLs."""
     broken_links: tuple[BrokenLink, ...] = ()
+    unread_pages: int = 0
+    """Linked pages the crawl could not read (network error, 5xx, bot wall, script-built without a browser)."""
+    rendered_pages: int = 0
+    """Pages opened in the browser during the crawl for their script-built navigation."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ When to render (``--browser`` / ``[browser] mode``):
 
 A rendered page replaces the HTTP page for the checks; a social page is then judged by
 ``oit_checker.social``. A page the browser could not open (none installed, crashed, failed) is
-``unverified`` with the reason, and the run goes on. Screenshots for the evidence are taken of
+``unverified`` with the reason, and the run goes on. A page whose navigation failed in the
+browser (DNS, refused, timeout) was never seen: it is not judged as an empty page, and the run
+says so once (the HTTP fetch's own network finding, or one ``unverified`` finding).
+
+The crawl borrows the same browser (``crawl_renderer``) for pages whose navigation is built by
+JavaScript; the pass owns the browser's lifetime either way. Screenshots for the evidence are taken of
 every item page (``[evidence] screenshots = "all"``) while the browser is there anyway.
 """
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,8 @@ from .evidence import EvidenceOptions, EvidenceRun, prune, resolve_dir
 from .extract import sniff_kind
 from .extract.html import extract_html
 from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, BrowserOptions, Rendered
-from .models import AuditResult, Check, Finding, ItemResult, Status
+from .messages import REASONS
+from .models import AuditResult, Check, FetchResult, Finding, ItemResult, Status
 from .social import SocialRules, judge, load_rules
 from .thai import compact
 from .urls import host_matches, host_of
@@ -43,6 +49,8 @@ MODES = ("auto", "always", "never")
 _DOCUMENTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip")
 _REASON_FOR = {"browser_off": "needs_browser", "no_browser": "needs_browser",
                "browser_crashed": "browser_crashed", "browser_failed": "browser_failed"}
+NAVIGATION = "navigation_failed"
+"""``_Outcome.why`` of a page the browser could not load (``detail`` holds the network reason code)."""
 
 
 def browser_options(loaded: LoadedConfig) -> BrowserOptions:
@@ -81,8 +89,11 @@ class _Outcome:
 
     rendered: bool
     why: str = ""
-    """When not rendered: ``browser_off``, ``no_browser``, ``browser_crashed`` or ``browser_failed``."""
+    """When not rendered: ``browser_off``, ``no_browser``, ``browser_crashed``, ``browser_failed``
+    or ``navigation_failed``."""
     detail: str = ""
+    code: str = ""
+    """``navigation_failed``: the network reason code (``dns_error``, ``timeout`` …)."""
 
 
 class RenderPass:
@@ -124,6 +135,17 @@ class RenderPass:
         if self.browser_on and pages_likely and (self.mode == "always" or self.screenshots == "all"):
             # Surely needed: start Chromium while the HTTP fetches run.
             self._warmup = asyncio.get_running_loop().create_task(self._browser().start())
+
+    def crawl_renderer(self) -> Callable[[str], Awaitable[FetchResult | None]] | None:
+        """The crawl's way to open a page in this pass's browser (``oit_checker.crawl.Renderer``),
+        or None when the run has no browser (``--browser never``, an injected HTTP fetcher)."""
+        if not self.browser_on:
+            return None
+
+        async def render(url: str) -> FetchResult | None:
+            return (await self._browser().render(url, settle=True, read=True)).fetch  # errors say why
+
+        return render
 
     def _browser(self) -> BrowserFetcher:
         if self.renderer is None:
@@ -195,6 +217,13 @@ class RenderPass:
             if for_verdict:
                 self._not_rendered(url, error or "browser_failed", seen.fetch.error_detail)
             return
+        if error is not None:  # the page did not load (DNS, refused, timeout): nothing was seen
+            self.notes.setdefault(url, {}).update(navigation_error=error, detail=seen.fetch.error_detail)
+            if for_verdict:
+                self.outcomes[url] = _Outcome(rendered=False, why=NAVIGATION, detail=seen.fetch.error_detail[:300],
+                                              code=error)
+                self.notes[url].update(rendered=False, why=NAVIGATION)
+            return
         self.rendered[url] = seen
         if seen.screenshot is not None and self.evidence is not None:
             self.evidence.screenshots[url] = seen.screenshot
@@ -225,6 +254,8 @@ class RenderPass:
         return self._without_browser(findings, needs, outcome)
 
     def _without_browser(self, findings: list[Finding], needs: tuple[str, ...], outcome: _Outcome) -> list[Finding]:
+        if outcome.why == NAVIGATION and ("social" in needs or "host" in needs):
+            return _navigation_failed(findings, needs, outcome)
         reason = _REASON_FOR.get(outcome.why, "browser_failed")
         params = {"detail": outcome.detail}
         evidence: dict[str, Any] = {"why": outcome.why, "needed_for": list(needs), "detail": outcome.detail}
@@ -284,6 +315,21 @@ class RenderPass:
             return dataclasses.replace(result, browser={**result.browser, "evidence_error": str(exc)[:200]})
         items = tuple(_link(item, links) for item in result.items)
         return dataclasses.replace(result, items=items, evidence_dir=str(folder))
+
+
+def _navigation_failed(findings: list[Finding], needs: tuple[str, ...], outcome: _Outcome) -> list[Finding]:
+    """A social (or browser-only) page the browser could not load: ``unverified``, said once.
+    The HTTP view proves nothing either way (see ``_without_browser``): only the location and a
+    network problem the HTTP fetch already reported are kept; without one, one finding gives
+    the browser's network reason."""
+    kept = [f for f in findings if f.check is Check.LOCATION
+            or (f.check is Check.REACHABLE and f.status is not Status.PASS)]
+    if any(f.check is Check.REACHABLE for f in kept):
+        return kept
+    code = outcome.code
+    reason = code if code in REASONS and REASONS[code].check is Check.REACHABLE else "browser_failed"
+    evidence = {"why": NAVIGATION, "code": code, "needed_for": list(needs), "detail": outcome.detail}
+    return [Finding(Check.REACHABLE, Status.UNVERIFIED, reason, {"detail": outcome.detail or code}, evidence), *kept]
 
 
 def _link(item: ItemResult, links: dict[str, dict[str, str]]) -> ItemResult:

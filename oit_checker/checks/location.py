@@ -3,9 +3,12 @@
 "Linked" is proven by the crawl (``ctx.crawl``): the shortest click path homepage -> … -> URL is
 the evidence. A URL the crawl never reached is an ``orphan_page`` (warn) on the main website and
 ``not_linked_from_main_site`` (fail) on an allowed external host -- but only when the crawl saw
-the whole site; when it stopped at a limit, or robots.txt kept it out of linked pages, the answer
-is ``unverified``, never ``fail``. Without a crawl (``ctx.crawl`` is None) a URL on the main
-website passes on its host alone and an external one is ``link_not_verified``.
+the whole site; when it stopped at a limit, robots.txt kept it out of linked pages, or linked
+pages could not be read (network error, 5xx, bot wall, script-built navigation without a
+browser: ``crawl_incomplete``, naming them), the answer is ``unverified``, never ``fail``. An
+orphan verdict is held back the same way: "no page links it" is only known of a site seen whole.
+Without a crawl (``ctx.crawl`` is None) a URL on the main website passes on its host alone and
+an external one is ``link_not_verified``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from ..checklist import Item
 from ..models import Check, Finding, Status
 from ..urls import host_matches, host_of, same_page
 from .interface import Context, Page
+
+UNREAD_SHOWN = 10
+"""Unread pages named in a ``crawl_incomplete`` finding's evidence (the message names three)."""
 
 
 def check_location(page: Page, item: Item, ctx: Context) -> list[Finding]:
@@ -58,6 +64,13 @@ def check_location(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if summary.robots_blocked:
         return [Finding(Check.LOCATION, Status.UNVERIFIED, "crawl_blocked_by_robots",
                         {**params, "blocked": summary.robots_blocked}, evidence)]
+    unread = crawl.unread_pages()  # (an unread page is linked: never the URL judged here, which has no path)
+    if unread:
+        shown = unread[:UNREAD_SHOWN]
+        return [Finding(Check.LOCATION, Status.UNVERIFIED, "crawl_incomplete",
+                        {**params, "unread": len(unread), "pages": ", ".join(p.url for p in shown[:3])},
+                        {**evidence, "unread_pages": [{"url": p.url, "problem": p.problem, "detail": p.detail}
+                                                      for p in shown]})]
     if on_site:
         return [Finding(Check.LOCATION, Status.WARN, "orphan_page", {**params, "pages": summary.pages}, evidence)]
     return [Finding(Check.LOCATION, Status.FAIL, "not_linked_from_main_site", {**params, "pages": summary.pages},

@@ -240,6 +240,8 @@ def crawl(result: AuditResult, lang: str) -> CrawlView | None:
                         max_depth=summary.max_depth))
     if summary.robots_blocked:
         notes.append(ui("crawl_robots", lang, blocked=summary.robots_blocked))
+    if summary.unread_pages:
+        notes.append(ui("crawl_unread", lang, count=summary.unread_pages))
     pages = len(summary.oit_pages)
     if summary.broken_links:
         title = ui("broken_links_title", lang, count=len(summary.broken_links), pages=pages)

@@ -27,6 +27,7 @@ def crawl_dict(crawl: CrawlSummary | None, lang: str) -> dict[str, Any] | None:
         "depth_reached": crawl.depth_reached, "limit_reached": crawl.limit_reached or None,
         "max_pages": crawl.max_pages, "max_depth": crawl.max_depth, "robots_blocked": crawl.robots_blocked,
         "sitemap_urls": crawl.sitemap_urls, "elapsed_s": crawl.elapsed, "oit_pages": list(crawl.oit_pages),
+        "unread_pages": crawl.unread_pages, "rendered_pages": crawl.rendered_pages,
         "broken_links": [broken_link_dict(b, lang) for b in crawl.broken_links],
     }
 
@@ -50,6 +51,8 @@ def crawl_lines(crawl: CrawlSummary | None, lang: str) -> Group | None:
                                     max_depth=crawl.max_depth), style="yellow"))
     if crawl.robots_blocked:
         parts.append(Text("• " + ui("crawl_robots", lang, blocked=crawl.robots_blocked), style="dim"))
+    if crawl.unread_pages:
+        parts.append(Text("• " + ui("crawl_unread", lang, count=crawl.unread_pages), style="yellow"))
     pages = len(crawl.oit_pages)
     if not crawl.broken_links:
         if pages:

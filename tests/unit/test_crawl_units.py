@@ -13,11 +13,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from mkpdf import pdf_with_links  # noqa: E402
 
-from oit_checker.crawl import Crawler, CrawlOptions, LinkGraph, is_oit_page  # noqa: E402
+from oit_checker.checklist import Item  # noqa: E402
+from oit_checker.checks import Context, Page  # noqa: E402
+from oit_checker.checks.location import check_location  # noqa: E402
+from oit_checker.crawl import Crawler, CrawlOptions, LinkGraph, Renderer, boilerplate_lines, is_oit_page  # noqa: E402
 from oit_checker.discover import _bigrams, _code_pattern, _fold, _Name  # noqa: E402
 from oit_checker.extract.links import html_links, pdf_links  # noqa: E402
 from oit_checker.fetch.interface import Fetcher  # noqa: E402
-from oit_checker.models import FetchResult  # noqa: E402
+from oit_checker.models import FetchResult, Status  # noqa: E402
 from oit_checker.robots import RobotsRules, agent_token, parse_robots, parse_sitemap  # noqa: E402
 from oit_checker.thai import normalize_phrase_variants  # noqa: E402
 from oit_checker.urls import blocked_reason, host_of, normalize_url, page_key, same_page  # noqa: E402
@@ -172,9 +175,10 @@ HOME = "https://www.agency.go.th/"
 
 
 class SiteFetcher(Fetcher):
-    """Serves a dict of HTML pages; anything else is a 404. Records what was fetched and how."""
+    """Serves a dict of HTML pages (or ready answers); anything else is a 404. Records what was
+    fetched and how."""
 
-    def __init__(self, pages: dict[str, str]) -> None:
+    def __init__(self, pages: dict[str, str | FetchResult]) -> None:
         self.pages = pages
         self.full: list[str] = []
         self.capped: list[str] = []
@@ -188,8 +192,11 @@ class SiteFetcher(Fetcher):
         return self._result(url)
 
     def _result(self, url: str) -> FetchResult:
-        if url in self.pages:
-            return FetchResult(url=url, final_url=url, status=200, body=self.pages[url].encode(),
+        page = self.pages.get(url)
+        if isinstance(page, FetchResult):
+            return page
+        if page is not None:
+            return FetchResult(url=url, final_url=url, status=200, body=page.encode(),
                                headers={"content-type": "text/html; charset=utf-8"})
         return FetchResult(url=url, final_url=url, status=404, headers={"content-type": "text/html"})
 
@@ -198,10 +205,12 @@ def links(*targets: str) -> str:
     return "".join(f'<a href="{t}">{t}</a>' for t in targets)
 
 
-def crawl(pages: dict[str, str], **options: object) -> tuple[LinkGraph, SiteFetcher]:
+def crawl(pages: dict[str, str | FetchResult], renderer: Renderer | None = None,
+          **options: object) -> tuple[LinkGraph, SiteFetcher]:
     fetcher = SiteFetcher(pages)
     items = options.pop("items", ())
-    crawler = Crawler(fetcher, HOME, ("agency.go.th",), CrawlOptions(**options), items=items)  # type: ignore[arg-type]
+    crawler = Crawler(fetcher, HOME, ("agency.go.th",), CrawlOptions(**options), items=items,  # type: ignore[arg-type]
+                      renderer=renderer)
     return asyncio.run(crawler.run()), fetcher
 
 
@@ -304,3 +313,120 @@ def test_the_heap_pad_is_set_on_linux() -> None:
     from oit_checker.extract.heap import keep_heap_pad
 
     assert keep_heap_pad() is True
+
+
+# what the crawl could not see ------------------------------------------------------------------
+
+
+def answer(url: str, status: int | None, error: str | None = None, **headers: str) -> FetchResult:
+    return FetchResult(url=url, final_url=url, status=status, error=error, body=b"x",
+                       headers={"content-type": "text/html", **headers})
+
+
+def test_unread_pages_are_linked_pages_that_exist_but_could_not_be_read() -> None:
+    paths = ("/a", "/b", "/c", "/d", "/e.pdf", "/f", "/g", "/h")
+    graph, _ = crawl({
+        HOME: links(*paths),
+        HOME + "a": answer(HOME + "a", 503), HOME + "c": answer(HOME + "c", 403, **{"cf-mitigated": "challenge"}),
+        HOME + "d": answer(HOME + "d", None, "dns_error"), HOME + "e.pdf": answer(HOME + "e.pdf", 500),
+        HOME + "f": answer(HOME + "f", 401), HOME + "g": answer(HOME + "g", 429),
+        HOME + "h": answer(HOME + "h", None, "timeout"),
+    })
+    # /b is a 404 (gone, not hidden), /e.pdf a file (no links to hide), /f a login wall a person meets too
+    assert [(p.url, p.problem) for p in graph.unread_pages()] == [
+        (HOME + "a", "server_error"), (HOME + "c", "bot_wall"), (HOME + "d", "dns_error"),
+        (HOME + "g", "rate_limited"), (HOME + "h", "timeout")]
+    assert graph.summary().unread_pages == 5
+
+
+def test_links_checked_on_oit_pages_are_not_crawl_gaps() -> None:
+    """A link only checked (a page the crawl did not follow) is a broken link, not an unread page."""
+    graph, _ = crawl({HOME: links("/x"), HOME + "x": answer(HOME + "x", 503)}, max_depth=0)
+    assert graph.unread_pages() == [] and graph.limit_reached == "max_depth"
+    assert [b.reason for b in graph.broken_links] == ["server_error"]
+
+
+ITA_SHELL = ('<title>ITA 2567</title><script src="/menu.js"></script><a href="/">หน้าแรก</a>'
+             '<a href="/news">ข่าว</a><ul id="items"></ul>')
+
+
+class FakeRenderer:
+    """A browser stand-in: the rendered DOM of a few pages (None: could not render)."""
+
+    def __init__(self, pages: dict[str, str | None]) -> None:
+        self.pages = pages
+        self.opened: list[str] = []
+
+    async def __call__(self, url: str) -> FetchResult | None:
+        self.opened.append(url)
+        html = self.pages.get(url)
+        if html is None:
+            return None
+        return FetchResult(url=url, final_url=url, status=200, body=html.encode(), rendered_by="chromium",
+                           headers={"content-type": "text/html; charset=utf-8"})
+
+
+def script_site() -> dict[str, str | FetchResult]:
+    return {HOME: links("/ita/", "/news", "/app"), HOME + "news": '<script></script>' + links("/", "/news/1"),
+            HOME + "ita/": ITA_SHELL, HOME + "app": '<div id="root"></div><script src="/app.js"></script>',
+            HOME + "news/1": links("/")}
+
+
+def test_script_built_navigation_is_rendered_and_followed() -> None:
+    renderer = FakeRenderer({HOME + "ita/": ITA_SHELL + links("/ita/o1.html"), HOME + "app": links("/app/o2")})
+    graph, _ = crawl(script_site(), renderer=renderer)
+    assert sorted(renderer.opened) == [HOME + "app", HOME + "ita/"]  # not /news: its HTML links a new page
+    assert graph.click_path(HOME + "ita/o1.html") == [HOME, HOME + "ita/", HOME + "ita/o1.html"]
+    assert graph.click_path(HOME + "app/o2") == [HOME, HOME + "app", HOME + "app/o2"]
+    assert graph.rendered == 2 and graph.unread_pages() == []
+
+
+@pytest.mark.parametrize(("renderer", "max_rendered", "unread"), [
+    (None, 10, ["ita/", "app"]),
+    (FakeRenderer({}), 10, ["ita/", "app"]),  # the browser could not open them
+    (FakeRenderer({HOME + "ita/": ITA_SHELL + links("/ita/o1.html"), HOME + "app": "<p>x</p>"}), 1, ["app"]),
+    (FakeRenderer({}), 0, ["ita/", "app"]),
+])
+def test_script_built_navigation_not_rendered_is_a_gap(renderer: FakeRenderer | None, max_rendered: int,
+                                                      unread: list[str]) -> None:
+    graph, _ = crawl(script_site(), renderer=renderer, max_rendered=max_rendered)
+    assert sorted(p.url for p in graph.unread_pages()) == sorted(HOME + u for u in unread)
+    assert {p.problem for p in graph.unread_pages()} == {"needs_browser"}
+    if max_rendered == 0 and renderer is not None:
+        assert renderer.opened == []
+
+
+def test_boilerplate_lines_skip_what_cannot_be_template_text() -> None:
+    text = "หน้าแรก\n  เกี่ยว กับ เรา \n12\n|\n»\nก\nHome\n" + "ย" * 500
+    assert boilerplate_lines(text) == {"หน้าแรก", "เกี่ยวกับเรา", "home"}
+
+
+O9 = Item(code="O9", name_th="Social Network", allowed_hosts=("facebook.com",), social=True)
+O24 = Item(code="O24", name_th="รายงาน")
+
+
+@pytest.mark.parametrize(("url", "item"), [
+    ("https://www.facebook.com/agency", O9),  # was: not_linked_from_main_site (fail)
+    (HOME + "orphan.html", O24),  # was: orphan_page (warn)
+])
+def test_not_linked_is_unverified_while_linked_pages_were_unread(url: str, item: Item) -> None:
+    graph = LinkGraph.build(HOME, ("agency.go.th",), {HOME: [HOME + "ita/", HOME + "news"]},
+                            unread={HOME + "ita/": "dns_error"})
+    ctx = Context(homepage=HOME, domains=("agency.go.th",), assessment_year=2567, crawl=graph)
+    page = Page(FetchResult(url=url, final_url=url, status=200))
+    [finding] = check_location(page, item, ctx)
+    assert (finding.status, finding.reason) == (Status.UNVERIFIED, "crawl_incomplete")
+    assert finding.evidence["unread_pages"] == [{"url": HOME + "ita/", "problem": "dns_error", "detail": ""}]
+    whole = LinkGraph.build(HOME, ("agency.go.th",), {HOME: [HOME + "ita/", HOME + "news"]})
+    [finding] = check_location(page, item, Context(homepage=HOME, domains=("agency.go.th",), assessment_year=2567,
+                                                   crawl=whole))
+    assert finding.reason in ("not_linked_from_main_site", "orphan_page")
+
+
+
+def test_item_urls_are_not_rendered_by_the_crawl() -> None:
+    """The audit opens a script-built item URL for its verdict; in the crawl it ends a click path."""
+    renderer = FakeRenderer({HOME + "ita/": ITA_SHELL})
+    graph, _ = crawl(script_site(), renderer=renderer, items=[HOME + "app"])
+    assert renderer.opened == [HOME + "ita/"]
+    assert graph.unread_pages() == [] and graph.click_path(HOME + "app") == [HOME, HOME + "app"]

@@ -11,7 +11,7 @@ from oit_checker.checklist import load_checklist
 from oit_checker.checks import Page
 from oit_checker.config import parse_config_text
 from oit_checker.extract.html import extract_html
-from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions, find_browser
+from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions, Rendered, find_browser
 from oit_checker.fetch.interface import Fetcher
 from oit_checker.models import FetchResult, Redirect, Status
 from oit_checker.render import needs_browser
@@ -143,3 +143,33 @@ def test_find_browser_prefers_playwrights_own(tmp_path: Path) -> None:
     own.write_text("")
     assert find_browser("", str(own)) == (None, "playwright", "")
     assert find_browser(str(tmp_path / "missing"), str(own))[2]  # a wrong configured path is an error
+
+
+class DeadSocialFetcher(FakeFetcher):
+    """The Facebook host does not resolve over HTTP (``http_dead``) or only in the browser."""
+
+    def __init__(self, http_dead: bool) -> None:
+        self.http_dead = http_dead
+
+    async def fetch(self, url: str) -> FetchResult:
+        if url.startswith(FACEBOOK) and self.http_dead:
+            return FetchResult(url=url, final_url=url, error="dns_error", error_detail="Name or service not known")
+        return await super().fetch(url)
+
+
+class NoNavigation(BrowserFetcher):
+    """A browser whose navigations all fail as Chromium reports an unknown host."""
+
+    async def render(self, url: str, **kwargs: object) -> Rendered:
+        return Rendered(FetchResult(url=url, final_url=url, error="dns_error",
+                                    error_detail="net::ERR_NAME_NOT_RESOLVED", rendered_by="chromium"))
+
+
+@pytest.mark.parametrize("http_dead", [True, False])
+def test_a_social_page_the_browser_could_not_open_is_unverified_once(tmp_path: Path, http_dead: bool) -> None:
+    result = run_audit(config(tmp_path), fetcher=DeadSocialFetcher(http_dead), renderer=NoNavigation())
+    o9 = next(i for i in result.items if i.code == "O9")
+    findings = [f for f in o9.urls[0].findings if f.check.value != "location"]
+    # one message: the host did not resolve; never "profile and posts not found" beside it
+    assert [(f.check.value, f.status, f.reason) for f in findings] == [("reachable", Status.UNVERIFIED, "dns_error")]
+    assert o9.status is Status.UNVERIFIED
