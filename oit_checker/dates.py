@@ -2,8 +2,10 @@
 
 The freshness check ranks date sources (``SOURCE_RANK``): what the content says (title, headings,
 text) beats the dates a file carries about itself (PDF CreationDate/ModDate, DOCX/XLSX core
-properties, XLSX cells that are real dates), which beat the server's ``Last-Modified``. Each
-parser here returns a ``datetime.date`` in Thai time (UTC+7) or None, and never raises.
+properties, XLSX cells that are real dates), which beat the server's ``Last-Modified``. The
+last is weak evidence (a copy, a restore, a static file server's upload time): alone it never
+makes a page stale, only a ``warn`` (``checks/period.py``). Each parser here returns a
+``datetime.date`` in Thai time (UTC+7) or None, and never raises.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "ERA_PATTERN",
     "THAI_DIGITS",
     "DateMention",
     "be_to_ce",
@@ -148,6 +149,13 @@ UPPER_VOWELS = "\u0e34\u0e35\u0e36\u0e37\u0e31\u0e47"  # ิ ี ึ ื ั ็
 NIKHAHIT, SARA_AA, SARA_AM = "\u0e4d", "\u0e32", "\u0e33"
 
 PHRASE_VARIANTS: dict[str, str] = {
+    # characters first, so that the word rows below see the repaired words: แ typed as two เ
+    # (ข้อเสนอเเนะ), marks typed twice (ที่่, ขั้้น), a tone typed after sara am (นำ้), sara am
+    # typed backwards (าํ)
+    r"\u0e40\u0e40": "\u0e41",
+    r"([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\1+": r"\1",
+    r"\u0e33([\u0e48-\u0e4b])": "\\1\u0e33",
+    r"\u0e32\u0e4d": "\u0e33",
     # "พ.ศ." written "พ.ศ", "พศ.", "พ.ศ.." before a year -> "พ.ศ."; same for "ค.ศ."
     r"พ\.?ศ\.{0,2}(?=[0-9])": "พ.ศ.",
     r"ค\.?ศ\.{0,2}(?=[0-9])": "ค.ศ.",
@@ -159,13 +167,23 @@ PHRASE_VARIANTS: dict[str, str] = {
     r"หน้าที่(?:และ|/|,)?อำนาจ|อำนาจ(?:และ|/|,)หน้าที่": "อำนาจหน้าที่",
     # "จัดซื้อจัดจ้าง" written with a separator
     r"จัดซื้อ(?:และ|/|-)จัดจ้าง": "จัดซื้อจัดจ้าง",
-    # common misspellings of "website" and "law"
+    # common misspellings of "website"; "e-service"
     r"เว็ปไซ[ตท]์|เวบไซ[ตท]์|เว็บไซท์": "เว็บไซต์",
-    r"กฏหมาย": "กฎหมาย",
     r"e[-\u2013]?service": "e-service",
+    # misspellings seen on real pages: ฎ/ฏ swapped, a final karan added or lost, ศ for ส
+    r"ปฎิบัติ": "ปฏิบัติ",
+    r"(?<!รา)กฏ": "กฎ",  # กฏหมาย, กฏกระทรวง; not ปรากฏ, which is right with ฏ
+    r"อุปสรรค์": "อุปสรรค",
+    r"โอกาศ": "โอกาส",
+    r"สัมฤทธิ?์?(?!ิ)": "สัมฤทธิ์",
+    r"อิเล็?[กค]ทรอนิ[กค]ส?์?": "อิเล็กทรอนิกส์",
+    r"คอ(?:ร์)?รัปชั่?น": "คอร์รัปชัน",
+    r"คูมือ": "คู่มือ",  # the tone mark lost by a PDF text layer or a typist
 }
 """Spelling variants folded to one canonical form, applied to compacted (space-free, lower-case)
-text by ``normalize_phrase_variants``. Keys are regular expressions, applied in order. Kept small
+text by ``normalize_phrase_variants``. Keys are regular expressions, applied in order (values may
+use group references). The one table of spelling variants: each row has a test in
+``tests/unit/test_thai.py`` that a checklist phrase matches the misspelled page text. Kept small
 on purpose: only folds that never merge two different OIT elements ("ข้อเสนอแนะ" and
 "ข้อเสนอแนะนำ" are deliberately left alone)."""
 
@@ -177,6 +195,9 @@ _THAI_CHAR = "\u0e01-\u0e4e"
 _RANGE_CONNECTOR = r"(?:[-~\u2013\u2014\u2212]|(?:จน)?ถึง(?:\s*(?:วันที่|เดือน))?|(?i:to|until))"
 """Between the two sides of a range: hyphen, en/em dash, minus sign, tilde, "ถึง", "to"."""
 _ERA = r"(?:พ\s?\.\s?ศ\s?\.{0,2}|พศ\.{0,2}|ค\s?\.\s?ศ\s?\.{0,2})"
+ERA_PATTERN = _ERA
+"""'พ.ศ.' or 'ค.ศ.' in the spellings pages use ('พ.ศ', 'พศ.', 'พ. ศ.'), for modules that find
+other things written with a year (``oit_checker.citations``)."""
 _YEAR_DIGITS = r"(?:[0-9]{4}|[0-9]{2})(?![0-9])"
 _DAY_DIGITS = r"(?<![0-9.,/:])[0-9]{1,2}(?![0-9])"
 
@@ -259,6 +280,14 @@ _YEAR_RE = re.compile(
 )
 """A year with a keyword: 'ปี พ.ศ. 2566', 'ประจำปี 2566', 'ปี ๒๕๖๑', 'พ.ศ.2564', 'ค.ศ. 2024'.
 A bare number ('2566', '© 2024') is never a year."""
+
+_QUARTER_RE = re.compile(
+    r"(?=ไ)ไตรมาส\s*(?:ที่\s*)?(?P<q1>[1-4])(?:\s*[-\u2013]\s*(?:ไตรมาส\s*(?:ที่\s*)?)?(?P<q2>[1-4]))?"
+    r"\s*(?:/\s*|(?:ของ\s*|ประจำ\s*)?ปี\s*(?:งบ\s*(?:ประมาณ|ฯ)?)?\s*)"
+    rf"(?:(?P<era>{_ERA})\s*)?(?P<y>{_YEAR_DIGITS})"
+)
+"""A quarter of a fiscal year: 'ไตรมาส 2/2567', 'ไตรมาสที่ 1-2 ปีงบประมาณ 2567', 'ไตรมาส 3/67'.
+Government quarters are fiscal: the first is October–December."""
 
 _CONNECTOR_GAP_RE = re.compile(rf"\s*{_RANGE_CONNECTOR}\s*")
 _DAY_PREFIX_RE = re.compile(r"(?:ณ|ลง)?วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?ที่|")
@@ -655,6 +684,28 @@ def _year_atoms(text: str) -> list[_Atom]:
     return atoms
 
 
+def _quarter_atoms(text: str) -> list[_Atom]:
+    """Atoms of ``_QUARTER_RE``: a range from the first day of the first quarter to the last day
+    of the last one."""
+    atoms: list[_Atom] = []
+    for match in _QUARTER_RE.finditer(text):
+        year = _resolve_year(match["y"], match["era"], strict_two_digit=True)
+        first_q, last_q = int(match["q1"]), int(match["q2"] or match["q1"])
+        if year is None or last_q < first_q:
+            continue
+        start, _ = fiscal_year_bounds(year[0])
+        first = _add_months(start, 3 * (first_q - 1))
+        last = _add_months(start, 3 * last_q) - dt.timedelta(days=1)
+        atoms.append(_Atom(match.start(), match.end(), "range", first, last, year[0], year[1]))
+    return atoms
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _select(candidates: list[_Atom]) -> list[_Atom]:
     """Non-overlapping atoms, longest first (a 'ปีงบประมาณ' phrase beats the bare 'พ.ศ. 2566'
     inside it), returned in text order."""
@@ -735,6 +786,7 @@ def find_dates(text: str) -> list[DateMention]:
         *_numeric_atoms(cleaned),
         *_english_atoms(cleaned),
         *_year_atoms(cleaned),
+        *_quarter_atoms(cleaned),
     ]
     mentions: list[DateMention] = []
     for atom in _join_ranges(cleaned, _select(candidates)):

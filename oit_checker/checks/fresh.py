@@ -1,11 +1,15 @@
 """Does the content cover the fiscal year the item requires?
 
-Dates are read from the title, headings and text (``oit_checker.thai``), then from the file's own
-dates and the server's ``Last-Modified`` (``oit_checker.dates``); the reasoning per period is in
-``checks/period.py``. A wrong year is ``fail`` only when every year found is older than the one
-required; dates only of later years (a report for FY2566 signed in November 2566 = FY2567) are
-``warn``: never a false fail. A ``fail`` read from OCR text or a partly read file is
-``unverified`` (``checks/documents.py``).
+Dates are read from what the page says (``checks/text.py``: main content without site
+boilerplate, its headings, and the title), then from the file's own dates and the server's
+``Last-Modified`` (``oit_checker.dates``); the reasoning per period is in ``checks/period.py``.
+A wrong year is ``fail`` only when the page's own dates all lie before the year required; years
+of cited laws never count; dates only of later years (a report for FY2566 signed in November
+2566 = FY2567) are ``warn``: never a false fail.
+
+Files: a stale year read by OCR, or no year OCR could read, is ``unverified`` with its own reason
+(``stale_year_ocr``, ``year_unread_ocr``: check the scan, Tesseract reads ๖ as ๒), and any other
+``fail`` from OCR text or a partly read file is ``unverified`` too (``checks/documents.py``).
 """
 
 from __future__ import annotations

@@ -182,6 +182,42 @@ def test_phrase_variants_table_is_data() -> None:
     assert thai.PHRASE_VARIANTS[r"ปัญหา(?:และ|/|,|-)?อุปสรรค"] == "ปัญหาอุปสรรค"
 
 
+# Issue 11 point 6: misspellings seen on real pages. Row of PHRASE_VARIANTS -> (a phrase of the
+# checklists, the page text that misspells it). Content matching folds both sides.
+MISSPELLINGS: dict[str, tuple[str, str]] = {
+    r"เว็ปไซ[ตท]์|เวบไซ[ตท]์|เว็บไซท์": ("เว็บไซต์", "ช่องทางติดต่อผ่านเว็ปไซท์ของหน่วยงาน"),
+    r"ปฎิบัติ": ("แผนปฏิบัติราชการ", "แผนปฎิบัติราชการ ประจำปีงบประมาณ พ.ศ. 2567"),
+    r"(?<!รา)กฏ": ("กฎหมายที่เกี่ยวข้อง", "กฏหมายที่เกี่ยวข้องกับการดำเนินงาน"),
+    r"อุปสรรค์": ("ปัญหาอุปสรรค", "ปัญหาและอุปสรรค์ในการดำเนินงาน"),
+    r"โอกาศ": ("การเปิดโอกาสให้เกิดการมีส่วนร่วม", "การเปิดโอกาศให้เกิดการมีส่วนร่วม"),
+    r"สัมฤทธิ?์?(?!ิ)": ("ผลสัมฤทธิ์", "รายงานผลสัมฤทธ์ของการดำเนินงาน"),
+    r"อิเล็?[กค]ทรอนิ[กค]ส?์?": ("ไปรษณีย์อิเล็กทรอนิกส์", "ไปรษณีย์อิเลคทรอนิคส์ saraban@example.go.th"),
+    r"คอ(?:ร์)?รัปชั่?น": ("คอร์รัปชัน", "ไม่ทนต่อการทุจริตคอรัปชั่น"),
+    r"คูมือ": ("คู่มือหรือมาตรฐานการให้บริการ", "คูมือหรือมาตรฐานการให้บริการประชาชน"),
+    r"\u0e40\u0e40": ("ข้อเสนอแนะ", "ปัญหาเเละอุปสรรค และข้อเสนอเเนะ"),
+    r"([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\1+": ("ขั้นตอนการให้บริการ", "ขั้้นตอนการให้บริการที่่ชัดเจน"),
+    r"\u0e33([\u0e48-\u0e4b])": ("น้ำประปา", "ค่านำ้ประปา"),
+    r"\u0e32\u0e4d": ("รายงานผลการดำเนินการ", "รายงานผลการดาํเนินการ"),
+}
+
+
+@pytest.mark.parametrize(("row", "case"), list(MISSPELLINGS.items()), ids=list(range(len(MISSPELLINGS))))
+def test_a_checklist_phrase_matches_a_misspelled_page(row: str, case: tuple[str, str]) -> None:
+    phrase, page = case
+    assert row in thai.PHRASE_VARIANTS, "the misspelling must be a row of the one table"
+    assert compact(phrase) not in compact(page)  # really misspelled
+    assert normalize_phrase_variants(phrase) in normalize_phrase_variants(page)
+
+
+def test_characters_are_repaired_before_words() -> None:
+    assert normalize_phrase_variants("ปัญหาอุปสรรค") in normalize_phrase_variants("ปัญหาเเละอุปสรรค์")
+
+
+@pytest.mark.parametrize("word", ["ปรากฏ", "ปฏิบัติ", "กฎหมาย", "ข้อเสนอแนะ", "ผลสัมฤทธิ์", "อิเล็กทรอนิกส์"])
+def test_correct_spellings_stay_as_they_are(word: str) -> None:
+    assert normalize_phrase_variants(word) == compact(word)
+
+
 # ---- years and fiscal years ------------------------------------------------------------------
 
 
@@ -351,6 +387,7 @@ def test_date_mention_is_frozen() -> None:
 def test_public_api_is_exported() -> None:
     assert sorted(thai.__all__) == sorted(
         [
+            "ERA_PATTERN",
             "THAI_DIGITS",
             "DateMention",
             "be_to_ce",
