@@ -34,5 +34,5 @@ def run_checks(page: Page, item: Item, ctx: Context) -> list[Finding]:
         findings += check_fresh_linked(page, item, ctx)  # the page with the evidence it links
         content = check_content(page, item, ctx)
         findings += content
-        findings += linked_findings(page, item, content_complete=all(f.status is Status.PASS for f in content))
+        findings += linked_findings(page, item, ctx, content_complete=all(f.status is Status.PASS for f in content))
     return findings

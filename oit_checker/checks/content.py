@@ -11,6 +11,7 @@ main content and no evidence linked is ``no_evidence``.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Any
 
 from ..checklist import Element, Item
@@ -73,13 +74,15 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
         return [Finding(Check.CONTENT, *unreadable)]
     if not item.elements:
         return [Finding(Check.CONTENT, Status.PASS, "no_elements_defined", {}, where(doc))]
-    sources, unsure = _sources(page, ctx, readable_page=unreadable is None)
+    sources, unsure = _sources(page, item, ctx, readable_page=unreadable is None)
     found: dict[str, str] = {}
     found_in: dict[str, str] = {}
     missing: list[Element] = []
     for element in item.elements:
         hit = next(((label, snippet) for label, source_doc, text in sources
                     if (snippet := match_element(element, text, source_doc)) is not None), None)
+        if hit is None and unreadable is None:
+            hit = _site_contact(element, doc)
         if hit is None:
             missing.append(element)
         else:
@@ -92,16 +95,16 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if not missing:
         names = [e for e in item.elements if e.name in found]
         return [Finding(Check.CONTENT, Status.PASS, "elements_found", _names("found", names), evidence)]
-    main = sources[0][2] if sources and sources[0][0] == PAGE else None
     statement = next((s for _, _, text in sources if (s := nil_statement(text.norm, item)) is not None), None)
     if statement is not None:  # "ไม่มีเรื่องร้องเรียน": written out, as the NACC asks (checks/nil.py)
         return [Finding(Check.CONTENT, Status.PASS, "nil_statement", {"statement": statement},
                         {**evidence, "statement": statement})]
-    if doc.kind == "html" and doc.scripts and (main is None or len(main.compact) < SCRIPT_SHELL_CHARS) \
+    if doc.kind == "html" and doc.scripts and len(compact(doc.title + doc.text)) < SCRIPT_SHELL_CHARS \
             and doc.text_source != "chromium" and not page.attachments:  # a page the browser rendered is judged as it is
         return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]
     reason = "missing_element"
-    if doc.kind == "html" and not (page.attachments or found or doc.placeholders or doc.tables):
+    in_content = [name for name, where_found in found_in.items() if where_found != SITE_CONTACT]
+    if doc.kind == "html" and not (page.attachments or in_content or doc.placeholders or doc.tables):
         reason = "no_evidence"  # nothing in the main content, nothing linked: the menu naming the item proves nothing
     findings = [Finding(Check.CONTENT, Status.FAIL, reason, _names("missing", missing), evidence)]
     if unsure:  # the missing element may sit in what could not be read: no proof of absence
@@ -112,22 +115,38 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
 
 PAGE = "page"
 """The label of the item page itself among the sources of ``check_content``."""
+SITE_CONTACT = "page_footer"
+"""Where a contact element was found when only the page's header or footer has it."""
+CONTACT_DETECTORS = frozenset({"phone", "email"})
 
 
-def _sources(page: Page, ctx: Context, *, readable_page: bool) -> tuple[list[tuple[str, Document, _Text]], list[str]]:
+def _site_contact(element: Element, doc: Document) -> tuple[str, str] | None:
+    """A phone number or e-mail address anywhere on the page (its footer), for a contact element:
+    the agency's contact details in the footer are what the assessor reads there too."""
+    if doc.kind != "html" or not CONTACT_DETECTORS & set(element.detectors):
+        return None
+    text = _Text(doc.text)
+    for name in CONTACT_DETECTORS & set(element.detectors):
+        span = DETECTOR_FUNCTIONS[name](text.norm)
+        if span is not None:
+            return SITE_CONTACT, text.snippet(*span)
+    return None
+
+
+def _sources(page: Page, item: Item, ctx: Context, *, readable_page: bool) -> tuple[list[tuple[str, Document, _Text]], list[str]]:
     """What the elements are looked for in — the page's main content, then each readable
     attachment (label = its URL) — and the URLs of evidence that could not be read with certainty."""
     sources: list[tuple[str, Document, _Text]] = []
     unsure: list[str] = []
     doc = page.doc
     if doc is not None and readable_page:
-        sources.append((PAGE, doc, _Text(judged_text(doc, ctx))))
+        sources.append((PAGE, doc, _Text(judged_text(doc, ctx, item))))
     elif doc is not None:
         unsure.append(page.fetch.url)
     for attachment in page.attachments:
         adoc = attachment.doc
         if not attachment.fetch.ok or adoc is None:
-            if not is_broken(attachment):  # broken links are their own finding (checks/linked.py)
+            if not is_broken(attachment, ctx):  # broken links are their own finding (checks/linked.py)
                 unsure.append(attachment.url)
             continue
         if is_unreadable(adoc):
@@ -135,16 +154,41 @@ def _sources(page: Page, ctx: Context, *, readable_page: bool) -> tuple[list[tup
             continue
         if read_by_ocr(adoc) or partly_read(adoc):
             unsure.append(attachment.url)
-        sources.append((attachment.url, adoc, _Text(judged_text(adoc, ctx))))
+        sources.append((attachment.url, adoc, _Text(judged_text(adoc, ctx, item))))
     return sources, unsure
 
 
-def judged_text(doc: Document, ctx: Context) -> str:
-    """The text elements are matched in: an HTML page's main content without site boilerplate
-    and without copied assessment instructions; a file's whole text."""
+def judged_text(doc: Document, ctx: Context, item: Item) -> str:
+    """The text elements are matched in: an HTML page's main content without site boilerplate,
+    copied assessment instructions or lines that only name the item; a file's whole text."""
     if doc.kind != "html":
         return "\n".join((doc.title, doc.text))
-    return without_instructions(content_text(doc, ctx))
+    return without_item_titles(without_instructions(content_text(doc, ctx)), item)
+
+
+TITLE_SHARE = 0.6
+"""A line whose text is at least this much the item's name is a title, not content."""
+
+
+def without_item_titles(text: str, item: Item) -> str:
+    """``text`` without the lines that only name the item (its heading, a breadcrumb): the item's
+    name holds the element words ("รายงานผลการดำเนินการ…") but proves none of them."""
+    name = compact(item.name_th)
+    kept = []
+    for line in text.splitlines():
+        squeezed = compact(line)
+        if squeezed and len(name) >= MIN_NAME:
+            match = SequenceMatcher(None, squeezed, name, autojunk=False).find_longest_match(
+                0, len(squeezed), 0, len(name))
+            if match.size >= TITLE_SHARE * len(squeezed) or match.size >= TITLE_SHARE * len(name) \
+                    and len(squeezed) <= 2 * len(name):
+                continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+MIN_NAME = 8
+"""Item names shorter than this (``Social Network``) are too short to tell a title line by."""
 
 
 def where(doc: Document) -> dict[str, str]:

@@ -12,24 +12,25 @@ import re
 
 from ..thai import compact
 
-MARKERS = tuple(compact(m) for m in (
-    "องค์ประกอบด้านข้อมูล", "องค์ประกอบด้านเวลา", "ข้อมูลอย่างน้อยประกอบด้วย", "ข้อมูลอย่างน้อยประกอบไปด้วย",
-    "รายละเอียดการตอบ", "ประเด็นการประเมิน", "เกณฑ์การให้คะแนน", "คำอธิบายการตอบ", "ลักษณะการตอบ",
-    "หน่วยงานจะต้องเผยแพร่", "หน่วยงานต้องเผยแพร่", "ให้หน่วยงานเผยแพร่", "ให้หน่วยงานแสดง",
-))
-"""Words that introduce the assessment's own criteria, not the agency's data."""
+MARKERS = re.compile("|".join((
+    "องค์ประกอบด้านข้อมูล", "องค์ประกอบด้านเวลา", "องค์ประกอบด้านการเข้าถึง", "อย่างน้อยประกอบ(?:ไป)?ด้วย",
+    "รายละเอียดข้อมูลขั้นต่ำ", "ข้อมูลขั้นต่ำประกอบการพิจารณา", "ตัวชี้วัดย่อย", "รายละเอียดการตอบ",
+    "ประเด็นการประเมิน", "เกณฑ์การให้คะแนน", "คำอธิบายการตอบ", "ลักษณะการตอบ", "คำอธิบาย:?แสดง",
+    "หน่วยงาน(?:จะ)?ต้อง(?:เผยแพร่|แสดง)", "ให้หน่วยงาน(?:เผยแพร่|แสดง)",
+)))
+"""Words (compacted) that introduce the assessment's own criteria, not the agency's data."""
 _LIST_LINE = re.compile(r"^\s*(?:[-–•●○▪■*·]|\(?[0-9๐-๙]{1,2}[.)]|[ก-ฮ][.)]|แสดง|มีข้อมูล|เป็นข้อมูล|ประกอบด้วย|อย่างน้อย)")
 MAX_LIST_LINES = 15
 
 
 def without_instructions(text: str) -> str:
     """``text`` without the lines that quote the assessment's criteria (see the module docstring)."""
-    if not any(marker in compact(text) for marker in MARKERS):
+    if not MARKERS.search(compact(text)):
         return text
     kept: list[str] = []
     skipping = 0
     for line in text.splitlines():
-        if any(marker in compact(line) for marker in MARKERS):
+        if MARKERS.search(compact(line)):
             skipping = MAX_LIST_LINES
             continue
         if skipping and _LIST_LINE.match(line):

@@ -22,11 +22,14 @@ from typing import Any
 from .. import attachments as linking
 from ..checklist import Item
 from ..models import Check, Finding, Status
+from ..urls import host_matches, host_of
 from .fresh import check_fresh
 from .interface import Attachment, Context, Page
 
 BROKEN_ERRORS = frozenset({"redirect_loop", "too_many_redirects"})
 """Fetch errors that mean the link itself is broken (not our network)."""
+DEAD_SERVER = frozenset({"connect_error", "dns_error"})
+"""Fetch errors that mean the server is down, ours or theirs."""
 UNSURE_STATUSES = frozenset({401, 403, 407, 408, 429, 999})
 """Client statuses that may be a firewall answering us rather than a missing file."""
 MAX_LISTED = 5
@@ -35,11 +38,13 @@ _EVIDENCE_WORDS = re.compile(
     r"|คลิก|click|pdf|doc|xls|ปีงบประมาณ|[0-9]{4}", re.IGNORECASE)
 
 
-def is_broken(attachment: Attachment) -> bool:
-    """Is the linked evidence missing for everyone, not just for us?"""
+def is_broken(attachment: Attachment, ctx: Context) -> bool:
+    """Is the linked evidence missing for everyone, not just for us? A dead server on the agency's
+    own host counts when its homepage answered (the assessor meets the same dead link)."""
     fetch = attachment.fetch
     if fetch.error is not None:
-        return fetch.error in BROKEN_ERRORS
+        own_host_down = fetch.error in DEAD_SERVER and ctx.homepage_ok and host_matches(host_of(fetch.url), ctx.domains)
+        return fetch.error in BROKEN_ERRORS or own_host_down
     status = fetch.status or 0
     return 400 <= status < 500 and status not in UNSURE_STATUSES
 
@@ -52,7 +57,7 @@ def check_fresh_linked(page: Page, item: Item, ctx: Context) -> list[Finding]:
         return own
     judged = [(a, check_fresh(Page(a.fetch, a.doc), item, ctx)) for a in readable]
     unread = [a.url for a, findings in judged if not findings] + \
-             [a.url for a in page.attachments if not a.fetch.ok and not is_broken(a)]
+             [a.url for a in page.attachments if not a.fetch.ok and not is_broken(a, ctx)]
     sources: list[tuple[str, Finding]] = [("page", f) for f in own]
     sources += [(a.url, f) for a, findings in judged for f in findings]
     per_source = {url: f.reason for url, f in sources}
@@ -82,13 +87,13 @@ def _from(pair: tuple[str, Finding], per_source: dict[str, str]) -> Finding:
     return dataclasses.replace(finding, evidence=evidence)
 
 
-def linked_findings(page: Page, item: Item, *, content_complete: bool) -> list[Finding]:
+def linked_findings(page: Page, item: Item, ctx: Context, *, content_complete: bool) -> list[Finding]:
     """``broken_attachment`` and ``placeholder_link`` findings: warn when the content is complete
     without them, fail when it is not."""
     status = Status.WARN if content_complete else Status.FAIL
     findings: list[Finding] = []
     for attachment in page.attachments:
-        if is_broken(attachment):
+        if is_broken(attachment, ctx):
             fetch = attachment.fetch
             problem = fetch.error or f"HTTP {fetch.status}"
             findings.append(Finding(Check.CONTENT, status, "broken_attachment",

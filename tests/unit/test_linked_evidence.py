@@ -3,6 +3,7 @@ elements and years found in linked files, broken and placeholder links, pages wi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -124,7 +125,16 @@ def test_readable_evidence_without_the_elements_fails_missing_element() -> None:
     (FetchResult(url=PDF, final_url=PDF, error="timeout"), False),
 ])
 def test_broken_means_broken_for_everyone(fetch: FetchResult, broken: bool) -> None:
-    assert is_broken(Attachment(PDF, "x", fetch)) is broken
+    assert is_broken(Attachment(PDF, "x", fetch), CTX) is broken
+
+
+def test_a_dead_server_on_the_agency_s_own_host_is_broken_when_the_homepage_answered() -> None:
+    refused = FetchResult(url=PDF, final_url=PDF, error="connect_error")
+    elsewhere = FetchResult(url="https://drive.example/x.pdf", final_url="https://drive.example/x.pdf", error="dns_error")
+    alive = dataclasses.replace(CTX, homepage_ok=True)
+    assert is_broken(Attachment(PDF, "x", refused), alive)
+    assert not is_broken(Attachment(PDF, "x", refused), CTX)  # the homepage did not answer either: our network?
+    assert not is_broken(Attachment(elsewhere.url, "x", elsewhere), alive)
 
 
 def test_a_broken_evidence_link_fails_when_the_content_needed_it() -> None:
@@ -137,7 +147,7 @@ def test_a_broken_evidence_link_fails_when_the_content_needed_it() -> None:
 
 def test_a_broken_extra_link_only_warns_when_the_content_is_complete() -> None:
     dead = Attachment("https://www.college.ac.th/f/old.pdf", "ไฟล์เก่า", ok("https://www.college.ac.th/f/old.pdf", 404))
-    [broken] = linked_findings(item_page("x", pdf(REPORT_TEXT), dead), O24, content_complete=True)
+    [broken] = linked_findings(item_page("x", pdf(REPORT_TEXT), dead), O24, CTX, content_complete=True)
     assert (broken.status, broken.reason) == (Status.WARN, "broken_attachment")
 
 
