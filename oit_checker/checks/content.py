@@ -16,7 +16,7 @@ from typing import Any
 
 from ..checklist import Element, Item
 from ..models import Check, Document, Finding, Status
-from ..thai import compact, normalize, normalize_phrase_variants
+from ..thai import TONE_MARKS, compact, normalize, normalize_phrase_variants
 from .detectors import DETECTOR_FUNCTIONS
 from .documents import (
     is_unreadable,
@@ -113,6 +113,8 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
     return never_fail_unsure(findings, doc)  # a scan read by OCR, or a file read in part, cannot prove an absence
 
 
+_NO_TONES = str.maketrans("", "", TONE_MARKS)
+
 PAGE = "page"
 """The label of the item page itself among the sources of ``check_content``."""
 SITE_CONTACT = "page_footer"
@@ -177,7 +179,7 @@ def without_item_titles(text: str, item: Item) -> str:
     kept = []
     for line in text.splitlines():
         squeezed = compact(line)
-        if squeezed and len(name) >= MIN_NAME:
+        if squeezed and len(name) >= MIN_NAME and not NIL_WORDS.search(squeezed):
             match = SequenceMatcher(None, squeezed, name, autojunk=False).find_longest_match(
                 0, len(squeezed), 0, len(name))
             if match.size >= TITLE_SHARE * len(squeezed) or match.size >= TITLE_SHARE * len(name) \
@@ -187,6 +189,8 @@ def without_item_titles(text: str, item: Item) -> str:
     return "\n".join(kept)
 
 
+NIL_WORDS = re.compile("ไม่มี|ไม่พบ")
+"""A line that denies the item's subject is a statement (``checks/nil.py``), not a title."""
 MIN_NAME = 8
 """Item names shorter than this (``Social Network``) are too short to tell a title line by."""
 
@@ -218,6 +222,11 @@ def match_element(element: Element, text: _Text, doc: Document | None = None) ->
                 return text.snippet(*text.compact_span(pos, pos + len(variant)))
             if pos >= 0:
                 return f"{phrase} (~)"
+    if doc is not None and read_by_ocr(doc):  # Tesseract drops Thai tone marks: 'ขอเสนอแนะ' is 'ข้อเสนอแนะ'
+        toneless = text.variants.translate(_NO_TONES)
+        for phrase in element.phrases:
+            if normalize_phrase_variants(compact(phrase)).translate(_NO_TONES) in toneless:
+                return f"{phrase} (OCR ~)"
     for pattern in element.patterns:
         match = re.search(pattern, text.norm)
         if match:

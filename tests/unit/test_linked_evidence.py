@@ -201,3 +201,23 @@ COMPLAINTS = Item(code="O31", name_th="ข้อมูลเชิงสถิ�
 def test_an_explicit_nothing_to_report_answers_the_item(main: str, reason: str) -> None:
     [finding] = check_content(item_page(main), COMPLAINTS, CTX)
     assert finding.reason == reason
+
+
+def test_ocr_text_that_lost_its_tone_marks_still_matches() -> None:
+    scan = Document(kind="pdf", text="ปัญหาอุปสรรค งบไม่พอ\nขอเสนอแนะ ใช้การเรียนออนไลน์", text_source="ocr", ocr_confidence=80.0)
+    [finding] = check_content(Page(ok(PDF), scan), O24, CTX)
+    assert (finding.status, finding.reason) == (Status.PASS, "elements_found")
+    typed = Document(kind="pdf", text="ปัญหาอุปสรรค งบไม่พอ\nขอเสนอแนะ ใช้การเรียนออนไลน์", text_source="pdftotext")
+    [finding] = check_content(Page(ok(PDF), typed), O24, CTX)  # a typed text layer means what it says
+    assert (finding.status, finding.reason) == (Status.FAIL, "missing_element")
+
+
+def test_a_heading_that_repeats_the_item_name_proves_no_element() -> None:
+    risk = Item(code="O24", name_th="รายงานผลการดำเนินการเพื่อจัดการความเสี่ยงการทุจริตและประพฤติมิชอบประจำปี",
+                elements=(Element(name="ผลการดำเนินการ", phrases=("ผลการดำเนินการ",)),
+                          Element(name="มาตรการ", phrases=("มาตรการจัดการความเสี่ยง",))))
+    main = "O24 รายงานผลการดำเนินการเพื่อจัดการความเสี่ยงการทุจริตและประพฤติมิชอบประจำปี\nอยู่ระหว่างการปรับปรุงข้อมูล"
+    [finding] = check_content(item_page(main), risk, CTX)
+    assert (finding.status, finding.reason) == (Status.FAIL, "no_evidence")
+    report = main + "\nผลการดำเนินการ: จัดอบรม 3 ครั้ง\nมาตรการจัดการความเสี่ยง: ตรวจสอบสัญญาทุกฉบับ"
+    assert check_content(item_page(report), risk, CTX)[0].reason == "elements_found"
