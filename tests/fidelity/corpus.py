@@ -450,7 +450,8 @@ for cid, shape, item, doc, direct, expected, why, reason in [
     ("scan-faint-o26", "scanned PDF", "O26", SCAN_FAINT, True, "unverified",
      "a faint photocopy: nobody can read it by machine", "no_text_layer"),
     ("scan-old-year-ocr", "scanned PDF", "O26", SCAN_OLD, True, "unverified",
-     "a stale year read only by OCR (Thai digits) stays unverified: check the scan", "stale_year_ocr"),
+     "a stale year read only by OCR (Thai digits) stays unverified: check the scan (stale_year_ocr, or "
+     "year_unread_ocr when OCR garbles the year)", None),
     ("scan-thai-digits-current", "scanned PDF", "O26", SCAN_THAI_CURRENT, True, "pass",
      "a clear scan dated ๒๕๖๗ in Thai digits (OCR may read ๖ as ๒: never a fail)", None),
     ("legacy-direct-o26", "legacy-font PDF", "O26", LEGACY_O26, True, "pass",
