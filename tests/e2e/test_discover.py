@@ -15,15 +15,15 @@ from oit_checker.cli import main
 from oit_checker.demo import CONFIG_TEMPLATE, SiteServer, start_demo_server
 
 RIGHT = {
-    "O3": "/ita/o3-tis620.html", "O9": "https://www.facebook.com/demo.department",
+    "O2": "/ita/o2-executives.html", "O3": "/ita/o3-tis620.html", "O9": "https://www.facebook.com/demo.department",
     "O23": "/ita/docs/o23-procurement-monthly-2567.xlsx",
     "O24": "/ita/docs/o24-procurement-report-2566.pdf", "O27": "/ita/o27-hr-criteria.html",
-    "O28": "/ita/o28-hr-report-2566.html", "O35": "/ita/docs/o35-integrity-report-2566.pdf",
+    "O28": "/ita/o28-hr-report-2566.html", "O35": "/ita/o35-integrity.html",
     "O37": "/ita/o37-risk-management.html", "O41": "/ita/o41-anticorruption-report.html",
 }
 """The URL that publishes each demo item (O9: the Facebook page the homepage links to; the demo
 config gives the homepage on purpose, a mistake)."""
-SAME_AS_DEMO = {"O3": "pass", "O23": "fail", "O24": "pass", "O27": "fail", "O28": "fail", "O35": "pass", "O37": "unverified",
+SAME_AS_DEMO = {"O2": "fail", "O3": "pass", "O23": "fail", "O24": "pass", "O27": "fail", "O28": "fail", "O35": "pass", "O37": "unverified",
                 "O41": "fail"}
 """Verdicts of the demo report for the items whose URL discover proposes unchanged."""
 
