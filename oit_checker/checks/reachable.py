@@ -1,4 +1,11 @@
-"""Does the URL open? Status after redirects, network failures, TLS, soft 404s."""
+"""Does the URL open? Status after redirects, network failures, TLS, soft 404s.
+
+A network failure is ours to doubt (``unverified``), except on the agency's own host while its
+homepage answers: then the assessor meets the same dead link (``fail``). A soft 404 is judged on
+what the page says, its main content: it looks like the site's not-found answer (says so in its
+title or main heading, or in a short main content, or has the same main content as a random path)
+and it lacks the item's content (no element of the item in it, no evidence it links opened).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,18 @@ from urllib.parse import urlsplit
 from ..checklist import Item
 from ..models import Check, Finding, Status
 from ..thai import compact
+from ..urls import host_matches
+from .content import _Text, judged_text, match_element
 from .interface import Context, Page
+from .text import content_headings, content_text
 
 NETWORK_ERRORS = {
     "timeout": Status.UNVERIFIED, "dns_error": Status.UNVERIFIED, "connect_error": Status.UNVERIFIED,
     "rate_limited": Status.UNVERIFIED, "blocked_address": Status.UNVERIFIED,
     "tls_handshake_failed": Status.UNVERIFIED, "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
 }
+DEAD_HOST_ERRORS = frozenset({"dns_error", "connect_error"})
+"""Failures that are the site's when they happen on its own host while its homepage answers."""
 LEFT_TO_PUBLIC = frozenset({401, 403, 999})
 """Statuses the public check judges (login wall or bot wall)."""
 NOT_FOUND_PHRASES = tuple(compact(p) for p in (
@@ -23,13 +35,16 @@ NOT_FOUND_PHRASES = tuple(compact(p) for p in (
     "the page you requested", "page cannot be found", "page does not exist",
 ))
 SHORT_PAGE = 800
-"""A 'not found' phrase counts anywhere only on a page shorter than this (compacted characters)."""
+"""A 'not found' phrase counts anywhere in main content shorter than this (compacted characters)."""
+FINGERPRINT_CHARS = 200_000
+"""Text hashed by ``fingerprint`` (enough to tell any two pages apart)."""
 LONG_CHAIN = 3
 
 
 def fingerprint(title: str, text: str) -> str:
-    """Identity of a page's visible content, to compare an item page with a random-path page."""
-    return hashlib.sha256(compact(title + "\n" + text[:4000]).encode()).hexdigest()[:16]
+    """Identity of a page's title and main content (``doc.main_text or doc.text``), to compare an
+    item page with the site's answer to a random path. All of it: a prefix is the site's header."""
+    return hashlib.sha256(compact(title + "\n" + text[:FINGERPRINT_CHARS]).encode()).hexdigest()[:16]
 
 
 def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
@@ -37,6 +52,10 @@ def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
     fetch = page.fetch
     evidence = {"final_url": fetch.final_url, "http_status": fetch.status, "attempts": fetch.attempts}
     if fetch.error:
+        if fetch.error in DEAD_HOST_ERRORS and ctx.homepage_ok and host_matches(urlsplit(fetch.final_url).hostname
+                                                                                 or "", ctx.domains):
+            return [Finding(Check.REACHABLE, Status.FAIL, fetch.error, {"detail": fetch.error_detail, "fix": "own_host"},
+                            {**evidence, "homepage_ok": True, "homepage": ctx.homepage})]
         # An error this table does not know is still no proof against the agency: unverified.
         return [Finding(Check.REACHABLE, NETWORK_ERRORS.get(fetch.error, Status.UNVERIFIED), fetch.error,
                         {"detail": fetch.error_detail, "limit": len(fetch.redirects) - 1}, evidence)]
@@ -55,7 +74,7 @@ def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
         return [*findings, Finding(Check.REACHABLE, Status.FAIL, "http_410", params, evidence)]
     if not 200 <= status < 300:
         return [*findings, Finding(Check.REACHABLE, Status.FAIL, "http_client_error", params, evidence)]
-    soft = _soft_404(page, ctx)
+    soft = _soft_404(page, item, ctx)
     if soft:
         return [*findings, Finding(Check.REACHABLE, Status.FAIL, "soft_404", params, {**evidence, "why": soft})]
     findings.append(Finding(Check.REACHABLE, Status.PASS, "reachable", params, evidence))
@@ -69,19 +88,31 @@ def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
     return findings
 
 
-def _soft_404(page: Page, ctx: Context) -> str:
-    """Why the page looks like a 'not found' page despite its 200, or ''."""
+def _soft_404(page: Page, item: Item, ctx: Context) -> str:
+    """Why the page looks like a 'not found' page despite its 200, or '' (also when it holds the item's content)."""
     doc = page.doc
     if doc is None or doc.kind != "html":
         return ""
-    head = compact(" ".join((doc.title, *doc.headings[:2])))
-    body = compact(doc.text)
-    for phrase in NOT_FOUND_PHRASES:
-        if phrase in head or (len(body) < SHORT_PAGE and phrase in body):
-            return f"says '{phrase}'"
+    head = compact(" ".join((doc.title, *content_headings(doc)[:2])))
+    body = compact(content_text(doc, ctx))
+    why = next((f"says '{phrase}'" for phrase in NOT_FOUND_PHRASES
+                if phrase in head or (len(body) < SHORT_PAGE and phrase in body)), "")
     host = urlsplit(page.fetch.final_url).hostname or ""
     probe = ctx.soft_404_fingerprints.get(host)
     same_as_home = page.fetch.final_url.rstrip("/") == ctx.homepage.rstrip("/")
-    if probe and not same_as_home and probe == fingerprint(doc.title, doc.text):
-        return "same content as a random, non-existent path on this host"
-    return ""
+    if not why and probe and not same_as_home and probe == fingerprint(doc.title, doc.main_text or doc.text):
+        why = "same main content as a random, non-existent path on this host"
+    if why and _holds_item(page, item, ctx):
+        return ""
+    return why
+
+
+def _holds_item(page: Page, item: Item, ctx: Context) -> bool:
+    """Does the page show what the item asks for: one of its elements in the main content, or
+    evidence it links that opened? A not-found page has neither."""
+    if any(a.fetch.ok for a in page.attachments):
+        return True
+    if page.doc is None or not item.elements:
+        return False
+    text = _Text(judged_text(page.doc, ctx, item))
+    return any(match_element(element, text, page.doc) is not None for element in item.elements)

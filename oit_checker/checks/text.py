@@ -4,9 +4,16 @@ An assessor reads the main content of an item page, not its menu or footer. The 
 the main content (``Document.main_text``); the crawl has seen the site's other pages and knows
 which lines recur on most of them (``Context.boilerplate``). Every check that reads what a page
 says (content, freshness, soft 404, login wall) reads it through here.
+
+A repeated line is the template's when it is a link (a menu entry) or when the main content holds
+the page's only copy of it (an unmarked footer). It is the page's own when the page shows it again
+outside the template: a contact page repeats the footer's address and telephone in its content,
+and that copy is what the assessor reads for the contact item.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from ..models import Document
 from ..thai import compact
@@ -19,7 +26,20 @@ def content_lines(doc: Document, ctx: Context) -> list[str]:
     lines = text.splitlines()
     if not ctx.boilerplate:
         return lines
-    return [line for line in lines if compact(line) not in ctx.boilerplate]
+    keys = [compact(line) for line in lines]
+    shared = Counter(key for key in keys if key in ctx.boilerplate)
+    if not shared:
+        return lines
+    return [line for line, key in zip(lines, keys, strict=True) if key not in shared or key in _own(doc, shared)]
+
+
+def _own(doc: Document, shared: Counter[str]) -> set[str]:
+    """Repeated lines of the main content that are the page's own: not a link's text, and shown
+    twice in the main content or once more in the whole page (the template's copy)."""
+    links = {compact(link.text) for link in doc.links}
+    whole = Counter(key for key in (compact(line) for line in doc.text.splitlines()) if key in shared) \
+        if doc.main_text is not None else shared
+    return {key for key, count in shared.items() if key not in links and (count >= 2 or whole[key] > count)}
 
 
 def content_text(doc: Document, ctx: Context) -> str:
