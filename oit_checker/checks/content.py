@@ -31,7 +31,7 @@ from .instructions import without_instructions
 from .interface import Context, Page
 from .linked import is_broken
 from .nil import nil_statement
-from .text import content_text
+from .text import content_headings, content_text
 
 SNIPPET = 50
 WHERE_CHARS = 200
@@ -169,7 +169,8 @@ def judged_text(doc: Document, ctx: Context, item: Item) -> str:
 
 
 TITLE_SHARE = 0.6
-"""A line whose text is at least this much the item's name is a title, not content."""
+"""A line that is mostly the item's name, and holds most of it, is a title, not content
+("1. ผลการดำเนินการ" under a report's name is a section of content)."""
 
 
 def without_item_titles(text: str, item: Item) -> str:
@@ -182,8 +183,7 @@ def without_item_titles(text: str, item: Item) -> str:
         if squeezed and len(name) >= MIN_NAME and not NIL_WORDS.search(squeezed):
             match = SequenceMatcher(None, squeezed, name, autojunk=False).find_longest_match(
                 0, len(squeezed), 0, len(name))
-            if match.size >= TITLE_SHARE * len(squeezed) or match.size >= TITLE_SHARE * len(name) \
-                    and len(squeezed) <= 2 * len(name):
+            if match.size >= TITLE_SHARE * len(squeezed) and match.size >= TITLE_SHARE * len(name):
                 continue
         kept.append(line)
     return "\n".join(kept)
@@ -191,14 +191,16 @@ def without_item_titles(text: str, item: Item) -> str:
 
 NIL_WORDS = re.compile("ไม่มี|ไม่พบ")
 """A line that denies the item's subject is a statement (``checks/nil.py``), not a title."""
-MIN_NAME = 8
-"""Item names shorter than this (``Social Network``) are too short to tell a title line by."""
+MIN_NAME = 15
+"""Item names shorter than this (``โครงสร้าง``, ``Social Network``) are too short to tell a title line
+by: "แผนผังโครงสร้าง" is content of O1."""
 
 
 def where(doc: Document) -> dict[str, str]:
     """Where the information sits, for reports (the ITAS explanation): page title and first heading."""
+    headings = content_headings(doc)
     out = {"title": " ".join(doc.title.split())[:WHERE_CHARS],
-           "heading": " ".join(doc.headings[0].split())[:WHERE_CHARS] if doc.headings else ""}
+           "heading": " ".join(headings[0].split())[:WHERE_CHARS] if headings else ""}
     return {key: value for key, value in out.items() if value}
 
 
