@@ -39,6 +39,7 @@ Memory stays small for big sites: per URL only its string, parent, depth, status
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import re
 import time
@@ -782,16 +783,20 @@ class Crawler:
 
         if pending:
             await asyncio.gather(*(worker() for _ in range(min(self.options.workers, len(pending)))))
-        broken: list[BrokenLink] = []
+        rows: dict[int, BrokenLink] = {}  # one row per link, on the shallowest page: a menu repeats it everywhere
         for page, links in self._watched.items():
             for target, text in links:
                 failure = graph._failures.get(target)
                 if failure is None:
                     continue
+                if target in rows:
+                    rows[target] = dataclasses.replace(rows[target], other_pages=rows[target].other_pages + 1)
+                    continue
                 reason, detail = failure
-                broken.append(BrokenLink(page=graph._urls[page], url=graph._urls[target], text=text,
-                                         status=REASONS[reason].status if reason in REASONS else Status.UNVERIFIED,
-                                         reason=reason, http_status=graph._status[target] or None, detail=detail))
+                rows[target] = BrokenLink(page=graph._urls[page], url=graph._urls[target], text=text,
+                                            status=REASONS[reason].status if reason in REASONS else Status.UNVERIFIED,
+                                            reason=reason, http_status=graph._status[target] or None, detail=detail)
+        broken = list(rows.values())
         broken.sort(key=lambda b: (-b.status.severity, b.page, b.url))
         graph.broken_links = tuple(broken)
 

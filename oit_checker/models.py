@@ -236,6 +236,8 @@ class BrokenLink:
     http_status: int | None = None
     detail: str = ""
     """What the fetch said (the error, the bot-wall header …)."""
+    other_pages: int = 0
+    """Further OIT pages that link the same URL (a menu repeats a link on every page)."""
 
 
 @dataclass(frozen=True)

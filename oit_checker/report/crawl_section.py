@@ -37,6 +37,7 @@ def broken_link_dict(link: BrokenLink, lang: str) -> dict[str, Any]:
     params = {"http_status": link.http_status, "detail": link.detail or link.reason}
     return {"page": link.page, "url": link.url, "text": link.text, "status": link.status.value,
             "reason": link.reason, "http_status": link.http_status, "detail": link.detail,
+            "other_pages": link.other_pages,
             "message": reason_message(link.reason, params, lang), "fix": reason_fix(link.reason, params, lang)}
 
 
@@ -69,7 +70,8 @@ def crawl_lines(crawl: CrawlSummary | None, lang: str) -> Group | None:
         details = Text.assemble(
             (link.text or link.url, "bold"), "\n", (link.url, "dim"), "\n",
             (reason_message(link.reason, params, lang), colour), (f"  [{link.reason}]", "dim"), "\n",
-            (f"{ui('broken_link_on', lang)} ", "dim"), (link.page, "dim"))
+            (f"{ui('broken_link_on', lang)} ", "dim"), (link.page, "dim"),
+            (f" {ui('broken_link_more', lang, count=link.other_pages)}" if link.other_pages else "", "dim"))
         table.add_row(Text(status_label(link.status, lang), style=f"bold {colour}"), details)
     parts.append(table)
     return Group(*parts)

@@ -101,7 +101,8 @@ class MarkdownReporter(Reporter):
             icon = view.ICONS[Status(link["status"])]
             lines.append(f"- {icon} **{md(link['text'] or link['url'])}** {md_link(link['url'])}: "
                          f"{md(link['message'])} {md_code(link['reason'])}")
-            lines.append(f"  - {md(ui('broken_link_on', self.lang))} {md_link(link['page'])}")
+            more = f" {md(ui('broken_link_more', self.lang, count=link['other_pages']))}" if link["other_pages"] else ""
+            lines.append(f"  - {md(ui('broken_link_on', self.lang))} {md_link(link['page'])}{more}")
             if link["fix"]:
                 lines.append(f"  - **{md(ui('fix', self.lang))}:** {md(link['fix'])}")
         lines.append("")

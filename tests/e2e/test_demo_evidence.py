@@ -47,6 +47,11 @@ def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture
             assert fetch["url"] == url["url"] and fetch["http"]["final_url"] == url["final_url"]
             findings = json.loads(Path(files["findings"]).read_text(encoding="utf-8"))
             assert [c["reason"] for c in findings[item["code"]]] == [c["reason"] for c in url["checks"]]
+    # a broken link that every page's OIT menu repeats is one row, with the other pages counted
+    broken = report["crawl"]["broken_links"]
+    assert len({b["url"] for b in broken}) == len(broken)
+    [o27] = [b for b in broken if b["url"].endswith("/ita/o27-hr-criteria.html")]
+    assert (o27["page"].endswith("/ita/"), o27["other_pages"]) == (True, 2)
     # O35's item page links its PDF report: the bundle records what was opened behind it
     o35 = next(i for i in report["items"] if i["code"] == "O35")["urls"][0]
     linked = json.loads(Path(o35["evidence_files"]["linked"]).read_text(encoding="utf-8"))
