@@ -12,6 +12,7 @@ One folder per run under the evidence directory, named by the run id::
         findings.json            every finding per item, with the matched snippets
         linked.json              the evidence the item page links, as fetched (URL, link text, status, sha256)
         screenshot.png           full page, height capped (HTML: Chromium; PDF: page 1, pdftoppm)
+        thumbnail.jpg            the top of it, 480 px wide: what the HTML report embeds (it links the PNG)
         rendered.html            the DOM after scripts ran, when the verdict used the browser
 
 Files are written to ``.partial-<token>`` first and renamed when the run ends, so a folder named
@@ -46,7 +47,11 @@ ENV_DIR = "OIT_CHECKER_EVIDENCE_DIR"
 RUN_DIR = re.compile(r"^(\d{8}T\d{6}Z)-[0-9a-z]+$")
 PARTIAL_PREFIX = ".partial-"
 PDF_SCREENSHOT_WIDTH = 1000
-KINDS = ("screenshot", "fetch", "text", "findings", "rendered", "linked")
+THUMBNAIL_WIDTH = 480
+THUMBNAIL_QUALITY = 70
+"""Thumbnails are JPEGs this wide at this quality (12–60 kB on the demo, against 65–200 kB PNGs):
+a report embeds one per screenshot."""
+KINDS = ("screenshot", "thumbnail", "fetch", "text", "findings", "rendered", "linked")
 
 
 def default_dir() -> Path:
@@ -96,11 +101,16 @@ class EvidenceRun:
         """Where the browser should write this URL's screenshot."""
         return self.url_dir(url) / "screenshot.png"
 
+    def thumbnail_path(self, url: str) -> Path:
+        """Where the small JPEG of the screenshot goes (``THUMBNAIL_WIDTH``)."""
+        return self.url_dir(url) / "thumbnail.jpg"
+
     async def pdf_screenshot(self, url: str, body: bytes) -> Path | None:
         """Page 1 of a PDF as a PNG (poppler's ``pdftoppm``), or None when it cannot be made."""
         target = self.screenshot_path(url)
         made = await asyncio.to_thread(_pdf_page_png, body, target)
         if made:
+            await asyncio.to_thread(_pdf_page_jpeg, body, self.thumbnail_path(url))
             self.screenshots[url] = target
             self.screenshot_notes[url] = "pdf page 1 (pdftoppm)"
         else:
@@ -155,6 +165,9 @@ class EvidenceRun:
             shot = self.screenshots.get(url)
             if shot is not None and shot.is_file():
                 files["screenshot"] = shot
+                thumb = self.thumbnail_path(url)
+                if thumb.is_file():
+                    files["thumbnail"] = thumb
             staged[url] = files
         warc_file = None
         if self.options.warc:
@@ -288,6 +301,17 @@ def _slug(url: str) -> str:
 
 
 def _pdf_page_png(body: bytes, target: Path) -> bool:
+    return _pdftoppm(body, target, ["-png", "-scale-to", str(PDF_SCREENSHOT_WIDTH)], "png")
+
+
+def _pdf_page_jpeg(body: bytes, target: Path) -> bool:
+    """Page 1 as the report's thumbnail (poppler writes the JPEG itself: no imaging library)."""
+    return _pdftoppm(body, target, ["-jpeg", "-jpegopt", f"quality={THUMBNAIL_QUALITY}",
+                                    "-scale-to-x", str(THUMBNAIL_WIDTH), "-scale-to-y", "-1"], "jpg")
+
+
+def _pdftoppm(body: bytes, target: Path, options: list[str], suffix: str) -> bool:
+    """Page 1 of a PDF as an image file made by ``pdftoppm``; False when it cannot be made."""
     tool = shutil.which("pdftoppm")
     if tool is None or not body.lstrip()[:5].startswith(b"%PDF"):
         return False
@@ -297,11 +321,11 @@ def _pdf_page_png(body: bytes, target: Path) -> bool:
         source.write_bytes(body)
         try:
             done = subprocess.run(  # noqa: S603 - fixed tool, our own temp files
-                [tool, "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to", str(PDF_SCREENSHOT_WIDTH),
-                 str(source), str(Path(tmp) / "page")], capture_output=True, timeout=60, check=False)
+                [tool, *options, "-f", "1", "-l", "1", "-singlefile", str(source), str(Path(tmp) / "page")],
+                capture_output=True, timeout=60, check=False)
         except (OSError, subprocess.TimeoutExpired):
             return False
-        made = Path(tmp) / "page.png"
+        made = Path(tmp) / f"page.{suffix}"
         if done.returncode != 0 or not made.is_file():
             return False
         shutil.move(str(made), target)

@@ -17,8 +17,9 @@ browser (DNS, refused, timeout) was never seen: it is not judged as an empty pag
 says so once (the HTTP fetch's own network finding, or one ``unverified`` finding).
 
 The crawl borrows the same browser (``crawl_renderer``) for pages whose navigation is built by
-JavaScript; the pass owns the browser's lifetime either way. Screenshots for the evidence are taken of
-every item page (``[evidence] screenshots = "all"``) while the browser is there anyway.
+JavaScript; the pass owns the browser's lifetime either way. Screenshots for the evidence
+(``[evidence] screenshots = "all"``) are taken of every page the verdict renders, and in ``auto`` of
+every other item page that opened (2xx HTML, PDF page 1); not of error pages or bot walls.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .checks import Context, Page, run_checks
 from .checks.content import SCRIPT_SHELL_CHARS, check_content
 from .checks.fresh import check_fresh
 from .config import LoadedConfig
-from .evidence import EvidenceOptions, EvidenceRun, prune, resolve_dir
+from .evidence import THUMBNAIL_QUALITY, THUMBNAIL_WIDTH, EvidenceOptions, EvidenceRun, prune, resolve_dir
 from .extract import sniff_kind
 from .extract.html import extract_html
 from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, BrowserOptions, Rendered
@@ -61,6 +62,7 @@ def browser_options(loaded: LoadedConfig) -> BrowserOptions:
         navigation_timeout=settings.navigation_timeout, page_timeout=settings.page_timeout,
         idle_wait=settings.idle_wait, recycle_after=settings.recycle_after,
         screenshot_max_height=loaded.config.evidence.screenshot_max_height,
+        thumbnail=(THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3 // 2, THUMBNAIL_QUALITY),
         user_agent_suffix=f"oit-checker/{__version__}")
 
 
@@ -187,15 +189,19 @@ class RenderPass:
             await self.renderer.aclose()
 
     def _screenshot_only(self, pages: dict[str, Page], plan: dict[str, tuple[str, ...]]) -> list[str]:
+        """The HTML item pages to open only for their screenshot: those that opened (2xx, no bot
+        challenge). An error page, a bot wall or a page that did not load is said by its finding
+        and its ``fetch.json``; a browser visit per such URL costs seconds and shows nothing more.
+        Pages the verdict renders (``plan``; every HTML page in ``always``) keep their screenshot."""
         if self.screenshots != "all" or not self.browser_on:
             return []
         out = []
         for url in self.item_urls:
             page = pages.get(url)
-            if url in plan or page is None or not page.fetch.body or page.fetch.status is None:
+            if url in plan or page is None or not page.fetch.body or not _opened(page.fetch):
                 continue
             if (page.doc.kind if page.doc is not None else sniff_kind(page.fetch)) == "html":
-                out.append(url)  # error pages too: a 404 or a bot wall is evidence as well
+                out.append(url)
         return out
 
     async def _pdf_shot(self, url: str, page: Page) -> None:
@@ -205,10 +211,11 @@ class RenderPass:
     async def _render(self, url: str, pages: dict[str, Page], for_verdict: bool) -> None:
         if self._warmup is not None:
             await asyncio.gather(self._warmup, return_exceptions=True)
-        shot = None
+        shot = thumb = None
         if self.evidence is not None and (self.screenshots == "all" or (self.screenshots == "rendered" and for_verdict)):
-            shot = self.evidence.screenshot_path(url)
-        seen = await self._browser().render(url, screenshot=shot, settle=for_verdict, read=for_verdict)
+            shot, thumb = self.evidence.screenshot_path(url), self.evidence.thumbnail_path(url)
+        seen = await self._browser().render(url, screenshot=shot, thumbnail=thumb, settle=for_verdict,
+                                            read=for_verdict)
         error = seen.fetch.error
         if error in BROWSER_PROBLEMS:
             if error in ("no_browser", "browser_failed") and self.problem is None:
@@ -343,6 +350,11 @@ def _link(item: ItemResult, links: dict[str, dict[str, str]]) -> ItemResult:
                         *findings[1:])
         urls.append(dataclasses.replace(url, findings=findings, evidence_files=files))
     return dataclasses.replace(item, urls=tuple(urls))
+
+
+def _opened(fetch: FetchResult) -> bool:
+    """The page opened: a 2xx answer that is not a CDN's bot challenge (``cf-mitigated``)."""
+    return fetch.ok and "cf-mitigated" not in fetch.headers
 
 
 def _is_pdf(page: Page | None) -> bool:

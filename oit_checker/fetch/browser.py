@@ -18,6 +18,7 @@ for what only a browser gives: the DOM after scripts ran, its visible text, a sc
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import os
 import shutil
@@ -70,6 +71,8 @@ class BrowserOptions:
     viewport: tuple[int, int] = (1280, 900)
     screenshot_max_height: int = 8000
     """A full-page screenshot is cut at this height (pixels)."""
+    thumbnail: tuple[int, int, int] = (480, 720, 70)
+    """The small JPEG of the top of the page that reports embed: width, most height (pixels), quality."""
     user_agent_suffix: str = ""
     """Appended to Chromium's own User-Agent (e.g. ``oit-checker/0.1.0``), so sites can tell."""
     args: tuple[str, ...] = CHROMIUM_ARGS
@@ -88,6 +91,8 @@ class Rendered:
     title: str = ""
     screenshot: Path | None = None
     screenshot_error: str = ""
+    thumbnail: Path | None = None
+    """The small JPEG of the top of the page, when one was asked for and made."""
 
 
 def find_browser(configured: str = "", playwright_own: str | None = None) -> tuple[str | None, str, str]:
@@ -194,11 +199,12 @@ class BrowserFetcher(Fetcher):
                 return int(process["id"])
         return None
 
-    async def render(self, url: str, *, screenshot: Path | None = None, settle: bool = True,
-                     read: bool = True) -> Rendered:
+    async def render(self, url: str, *, screenshot: Path | None = None, thumbnail: Path | None = None,
+                     settle: bool = True, read: bool = True) -> Rendered:
         """Open ``url`` in a fresh context; never raises.
 
-        ``screenshot``: where to write a full-page PNG (height capped). ``settle``: wait for the
+        ``screenshot``: where to write a full-page PNG (height capped); ``thumbnail``: where to
+        write a small JPEG of the top of the page besides (``BrowserOptions.thumbnail``). ``settle``: wait for the
         network to go quiet after ``load`` (for pages that fetch their content with scripts).
         ``read`` False skips reading the DOM and text (a screenshot is all that is wanted).
         """
@@ -217,7 +223,8 @@ class BrowserFetcher(Fetcher):
             self.active += 1
             try:
                 async with asyncio.timeout(self.options.page_timeout):
-                    rendered = await self._render_page(generation, url, screenshot, settle, read, started)
+                    rendered = await self._render_page(generation, url, (screenshot, thumbnail), settle, read,
+                                                       started)
                 self.renders += 1
                 self.render_seconds += time.monotonic() - started
                 return rendered
@@ -291,8 +298,8 @@ class BrowserFetcher(Fetcher):
         self.description = f"Chromium {browser.version} ({shown})"
         return browser
 
-    async def _render_page(self, generation: _Generation, url: str, screenshot: Path | None, settle: bool,
-                           read: bool, started: float) -> Rendered:
+    async def _render_page(self, generation: _Generation, url: str, shots: tuple[Path | None, Path | None],
+                           settle: bool, read: bool, started: float) -> Rendered:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         width, height = self.options.viewport
@@ -310,9 +317,12 @@ class BrowserFetcher(Fetcher):
                 except PlaywrightTimeout:
                     pass  # a page that keeps polling: take it as it is now
             html, text, title = await _read(page) if read else ("", "", "")
-            shot, shot_error = None, ""
+            shot, shot_error, thumb = None, "", None
+            screenshot, thumbnail = shots
             if screenshot is not None:
                 shot, shot_error = await self._screenshot(page, screenshot)
+            if thumbnail is not None and shot is not None:
+                thumb = await self._thumbnail(page, thumbnail)
             headers = await response.all_headers() if response is not None else {}
             chain = await _redirect_chain(response) if response is not None else ()
             final = page.url
@@ -323,7 +333,7 @@ class BrowserFetcher(Fetcher):
             headers={**headers, "content-type": "text/html; charset=utf-8"}, body=html.encode("utf-8"),
             redirects=chain, elapsed=round(time.monotonic() - started, 3),
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), rendered_by=RENDERED_BY)
-        return Rendered(fetched, dict(headers), str(text or ""), title, shot, shot_error)
+        return Rendered(fetched, dict(headers), str(text or ""), title, shot, shot_error, thumb)
 
     async def _screenshot(self, page: Page, target: Path) -> tuple[Path | None, str]:
         try:
@@ -338,6 +348,27 @@ class BrowserFetcher(Fetcher):
             return target, ""
         except Exception as exc:  # noqa: BLE001 - a missing screenshot never changes a verdict
             return None, f"{type(exc).__name__}: {exc}".split("\n")[0][:200]
+
+    async def _thumbnail(self, page: Page, target: Path) -> Path | None:
+        """The top of the page scaled down to a JPEG by Chromium itself (DevTools
+        ``Page.captureScreenshot`` with a clip scale): reports embed it, not the full PNG."""
+        try:
+            width, most_height, quality = self.options.thumbnail
+            view = self.options.viewport[0]
+            full = int(await page.evaluate(
+                "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"))
+            scale = width / view
+            clip = {"x": 0, "y": 0, "width": view, "height": max(1, min(full, int(most_height / scale))), "scale": scale}
+            session = await page.context.new_cdp_session(page)
+            try:
+                shot = await session.send("Page.captureScreenshot", {
+                    "format": "jpeg", "quality": quality, "clip": clip, "captureBeyondViewport": True})
+            finally:
+                await _quietly(session.detach(), 5)
+            target.write_bytes(base64.b64decode(shot["data"]))
+            return target
+        except Exception:  # noqa: BLE001 - a missing thumbnail only means the report links the full PNG
+            return None
 
     async def _user_agent(self, browser: Browser) -> str | None:
         if not self.options.user_agent_suffix:

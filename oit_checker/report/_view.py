@@ -160,6 +160,12 @@ def screenshots(url: UrlResult) -> list[str]:
     return out
 
 
+def thumbnail(url: UrlResult, screenshot: str) -> str | None:
+    """The evidence bundle's small JPEG of ``screenshot`` (``evidence_files["thumbnail"]``), if any."""
+    files = getattr(url, "evidence_files", {})
+    return files.get("thumbnail") if files.get("screenshot") == screenshot else None
+
+
 def page_title(url: UrlResult) -> str:
     """The page or document title recorded by the content check ('' when none)."""
     value = evidence(url, "title")

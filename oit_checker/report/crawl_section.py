@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..messages import reason_fix, reason_message, status_label, ui
 from ..models import BrokenLink, CrawlSummary, Status
+from .terminal import terminal_safe
 
 COLOURS = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red", Status.UNVERIFIED: "blue"}
 
@@ -68,9 +69,9 @@ def crawl_lines(crawl: CrawlSummary | None, lang: str) -> Group | None:
         colour = COLOURS[link.status]
         params = {"http_status": link.http_status, "detail": link.detail or link.reason}
         details = Text.assemble(
-            (link.text or link.url, "bold"), "\n", (link.url, "dim"), "\n",
+            (terminal_safe(link.text or link.url), "bold"), "\n", (terminal_safe(link.url), "dim"), "\n",
             (reason_message(link.reason, params, lang), colour), (f"  [{link.reason}]", "dim"), "\n",
-            (f"{ui('broken_link_on', lang)} ", "dim"), (link.page, "dim"),
+            (f"{ui('broken_link_on', lang)} ", "dim"), (terminal_safe(link.page), "dim"),
             (f" {ui('broken_link_more', lang, count=link.other_pages)}" if link.other_pages else "", "dim"))
         table.add_row(Text(status_label(link.status, lang), style=f"bold {colour}"), details)
     parts.append(table)

@@ -2,6 +2,9 @@
 
 * Self-contained: the CSS is inline, screenshots are embedded as ``data:`` URIs, no font or script
   is fetched; a Content-Security-Policy forbids scripts and any network request outright.
+* Small: a screenshot is embedded as the evidence bundle's JPEG thumbnail (480 px wide) and links
+  its full PNG in the bundle; a screenshot without a thumbnail is embedded only when it is small.
+  A report with a dozen screenshots stays well under 1.5 MB (full PNGs made it 10 MB).
 * Thai text falls back across the fonts Thai readers have (Sarabun, Noto Sans Thai, Leelawadee
   on Windows, Thonburi on macOS, the TLWG fonts on Linux).
 * Every string that came from a website (titles, headings, snippets, URLs) is escaped, and only
@@ -21,8 +24,8 @@ from ..models import AuditResult, ItemResult, Status, UrlResult
 from . import _view as view
 from .interface import Reporter
 
-MAX_EMBED_BYTES = 4 * 1024 * 1024
-"""Screenshots larger than this are linked by path instead of embedded."""
+MAX_EMBED_BYTES = 256 * 1024
+"""A screenshot without a thumbnail larger than this is linked instead of embedded."""
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"RIFF": "image/webp"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -131,7 +134,8 @@ code, .mono { font-family: MONO; font-size: 0.86em; }
 .shot img { display: block; width: 240px; height: 150px; object-fit: cover; object-position: top;
             border: 1px solid var(--line); border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
 .zoom:checked + .shot { cursor: zoom-out; }
-.zoom:checked + .shot img { width: 100%; height: auto; max-width: 900px; }
+.zoom:checked + .shot img { width: auto; height: auto; max-width: 100%; }
+.full { display: inline-block; margin-top: 2px; font-size: 12.5px; }
 .missing-file { color: var(--muted); font-style: italic; }
 .crawl-box { border-left-color: #17324d; }
 .notes { margin: 0 0 8px; padding-left: 18px; color: var(--muted); font-size: 13.5px; }
@@ -337,28 +341,38 @@ class HtmlReporter(Reporter):
         shots = view.screenshots(url)
         if shots:
             rows.append((ui("report_screenshot", lang), '<div class="shots">' + "".join(
-                self._shot(path) for path in shots) + "</div>"))
+                self._shot(path, view.thumbnail(url, path)) for path in shots) + "</div>"))
         if not rows:
             return ""
         return '<dl class="evidence">' + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
-    def _shot(self, path: str) -> str:
-        data = self._image(path)
-        if data is None:
+    def _shot(self, path: str, thumbnail: str | None) -> str:
+        """A thumbnail that enlarges on a click (no script), and a link to the full image."""
+        full = self._file(path)
+        if not full.is_file():
             return f'<span class="missing-file">{e(ui("report_screenshot_missing", self.lang, path=path))}</span>'
+        link = f'<a class="full" href="{e(full.as_uri())}">{e(ui("report_screenshot_full", self.lang))}</a>'
+        data = (self._image(self._file(thumbnail), None) if thumbnail else None) \
+            or self._image(full, MAX_EMBED_BYTES)
+        if data is None:
+            return f"<span>{link}</span>"
         self._shot_id += 1
         box = f"shot-{self._shot_id}"
         return (f'<span><input type="checkbox" class="zoom" id="{box}">'
                 f'<label class="shot" for="{box}" title="{e(ui("report_screenshot_zoom", self.lang))}">'
-                f'<img src="{data}" alt="{e(ui("report_screenshot", self.lang))}: {e(path)}"></label></span>')
+                f'<img src="{data}" alt="{e(ui("report_screenshot", self.lang))}: {e(path)}"></label>{link}</span>')
 
-    def _image(self, path: str) -> str | None:
-        """The screenshot as a ``data:`` URI, or None when it is missing, too big or not an image."""
+    def _file(self, path: str) -> Path:
+        """A screenshot path as an absolute path (a relative one is under ``evidence_root``)."""
         file = Path(path)
-        if not file.is_absolute():
-            file = (self.evidence_root or Path.cwd()) / file
+        return file if file.is_absolute() else (self.evidence_root or Path.cwd()) / file
+
+    @staticmethod
+    def _image(file: Path, most: int | None) -> str | None:
+        """An image file as a ``data:`` URI; None when it is missing, larger than ``most`` bytes or
+        not an image."""
         try:
-            if not file.is_file() or file.stat().st_size > MAX_EMBED_BYTES:
+            if not file.is_file() or (most is not None and file.stat().st_size > most):
                 return None
             data = file.read_bytes()
         except OSError:

@@ -26,9 +26,13 @@ def demo_urls() -> dict[str, list[str]]:
             for code in loaded.config.audit.select}
 
 
+ERROR_PAGES = ("/ita/o27-hr-criteria.html", "/ita/o37-risk-management.html")
+"""The demo's 404 and bot-walled (403) pages: in ``auto`` mode only pages that opened are screenshotted."""
+
+
 def has_screenshot(path: str) -> bool:
-    """HTML pages (Chromium; error pages too) and PDFs (pdftoppm) get one; Office files cannot."""
-    return path.endswith((".html", "/", ".pdf"))
+    """Pages that opened (Chromium) and PDFs (pdftoppm) get one; error pages and Office files do not."""
+    return path.endswith((".html", "/", ".pdf")) and path not in ERROR_PAGES
 
 
 def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,6 +47,7 @@ def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture
             assert Path(files["fetch"]).is_relative_to(folder)
             if has_screenshot(url["url"]):
                 assert Path(files["screenshot"]).read_bytes().startswith(PNG), url["url"]
+                assert Path(files["thumbnail"]).read_bytes().startswith(b"\xff\xd8\xff"), url["url"]
             fetch = json.loads(Path(files["fetch"]).read_text(encoding="utf-8"))
             assert fetch["url"] == url["url"] and fetch["http"]["final_url"] == url["final_url"]
             findings = json.loads(Path(files["findings"]).read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ Each test opens the report from a file, as a manager opening the e-mailed attach
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def test_demo_report_in_chromium_counts_escapes_and_embeds(demo: AuditResult, br
     page_url = hostile.items[0].urls[0].url
     hostile = with_evidence(hostile, "O2", screenshot=str(shot),
                             click_path=[hostile.homepage, hostile.homepage + "ita/", page_url])
+    # the demo has an O2 too: the hostile item is shown as O1 so that every card id is unique
+    hostile = dataclasses.replace(hostile, items=tuple(dataclasses.replace(i, code="O1") for i in hostile.items))
     result = merged(demo, hostile)
     report = tmp_path / "report.html"
     write_report(Output(Format.HTML, report), result, "th")
@@ -95,7 +98,7 @@ def test_demo_report_in_chromium_counts_escapes_and_embeds(demo: AuditResult, br
     # items grouped: every group heading once, every item card with its verdict colour class
     assert page.locator("section.group:not(.crawl)").count() == len({i.group for i in result.items})
     # the crawl's broken links on the OIT pages have their own section
-    assert page.locator('#crawl .finding[data-reason="http_404"] .link-text').inner_text() == \
+    assert page.locator('#crawl .finding[data-reason="http_404"] .link-text').first.inner_text() == \
         "หลักเกณฑ์การบริหารและพัฒนาทรัพยากรบุคคล"
     for item in result.items:
         card = page.locator(f"article#item-{item.code}")
@@ -105,13 +108,13 @@ def test_demo_report_in_chromium_counts_escapes_and_embeds(demo: AuditResult, br
     # the hostile page title and heading appear as text, and nothing from them ran or exists as markup
     assert page.locator(".page-title", has_text=HOSTILE_TITLE).count() == 1
     assert page.get_by_text(HOSTILE_HEADING, exact=True).count() == 1
-    assert "<script>alert(1)</script>" in page.locator("article#item-O2").inner_text()
+    assert "<script>alert(1)</script>" in page.locator("article#item-O1").inner_text()
     assert page.evaluate("document.scripts.length") == 0
     assert page.evaluate("document.querySelectorAll('[onerror], [onmouseover], img[src=x]').length") == 0
-    page.locator("article#item-O2 .snips").hover()
+    page.locator("article#item-O1 .snips").hover()
     assert dialogs == []
     # the click path is shown, homepage first, each hop a link
-    hops = page.locator("article#item-O2 .path li a")
+    hops = page.locator("article#item-O1 .path li a")
     assert hops.all_inner_texts() == ["หน้าแรก", "/ita/", "/ita/report.html"]
     # self-contained: the only request is the report itself (the screenshot is a data: URI)
     assert [u for u in requests if not u.startswith("data:")] == [report.as_uri()]
@@ -119,7 +122,7 @@ def test_demo_report_in_chromium_counts_escapes_and_embeds(demo: AuditResult, br
     shots = sum(len(view.screenshots(u)) for i in result.items for u in i.urls)
     assert page.locator(".shot img").count() == shots >= 1
     assert page.locator(".shot img").evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
-    thumb = page.locator(f'article#item-O2 .shot img[alt$="{shot}"]')
+    thumb = page.locator(f'article#item-O1 .shot img[alt$="{shot}"]')
     assert thumb.get_attribute("src").startswith("data:image/png;base64,")
     assert thumb.evaluate("img => img.naturalWidth") == 900
     small = thumb.bounding_box()["width"]
@@ -186,3 +189,24 @@ def test_html_report_prints_to_a4_with_a_page_per_group(demo: AuditResult, brows
         group = [g for g, _ in groups].index(item.group)
         pages = [n for n, text in enumerate(texts) if item.name_en in text]
         assert pages and starts[group] <= pages[0] < starts[group + 1], (item.code, pages, starts)
+
+
+def test_demo_report_embeds_small_thumbnails_and_links_the_full_screenshots(demo: AuditResult, browser: Browser,
+                                                                           tmp_path: Path) -> None:
+    """Full PNGs made real reports 10 MB: the demo's report, with its screenshots, stays under 1.5 MB."""
+    report = tmp_path / "report.html"
+    write_report(Output(Format.HTML, report), demo, "th")
+    assert report.stat().st_size < 1_500_000
+    shots = [u for i in demo.items for u in i.urls if "screenshot" in u.evidence_files]
+    assert len(shots) >= 5 and all(Path(u.evidence_files["thumbnail"]).is_file() for u in shots)
+    # only pages that opened were screenshotted (no 404 or 403 page)
+    assert {u.fetch.status for u in shots if u.fetch} == {200}
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(report.as_uri())
+    images = page.locator(".shot img")
+    assert images.count() == len(shots)
+    assert images.evaluate_all("imgs => imgs.every(i => i.src.startsWith('data:image/jpeg;base64,')"
+                               " && i.complete && i.naturalWidth === 480)")
+    links = page.locator(".shots a.full").evaluate_all("links => links.map(a => a.href)")
+    assert sorted(links) == sorted(Path(u.evidence_files["screenshot"]).as_uri() for u in shots)
+    page.close()

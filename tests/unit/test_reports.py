@@ -252,3 +252,31 @@ def test_itas_explanation_names_the_linked_file_that_held_the_elements() -> None
     linked = item("O24", Status.PASS, [found])
     assert explanation(linked, "th", HOME).endswith("หลักฐานอยู่ในไฟล์ที่หน้านี้ลิงก์ไว้: ราย.pdf")
     assert "ราย.pdf" in ItasCsvReporter("th").render(audit(linked))
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"thumbnail" * 10
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_html_embeds_the_thumbnail_and_links_the_full_screenshot(tmp_path: Path) -> None:
+    """Full PNGs made real reports 10 MB: the bundle's JPEG thumbnail is embedded, the PNG linked."""
+    full, thumb = tmp_path / "urls" / "01-o1" / "screenshot.png", tmp_path / "urls" / "01-o1" / "thumbnail.jpg"
+    full.parent.mkdir(parents=True)
+    full.write_bytes(PNG + bytes(600_000))
+    thumb.write_bytes(JPEG)
+    big = tmp_path / "big.png"  # a screenshot without a thumbnail, too big to embed
+    big.write_bytes(PNG + bytes(600_000))
+    small = tmp_path / "small.png"
+    small.write_bytes(PNG + bytes(1_000))
+    shot = dataclasses.replace(PASS_ITEM.urls[0], evidence_files={"screenshot": str(full), "thumbnail": str(thumb)})
+    items = (dataclasses.replace(PASS_ITEM, urls=(shot,)),
+             item("O5", Status.WARN, [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", {},
+                                              {"screenshot": str(big)})]),
+             item("O6", Status.WARN, [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", {},
+                                              {"screenshot": str(small)})]))
+    html = HtmlReporter("th").render(audit(*items))
+    assert len(html) < 100_000
+    assert html.count("data:image/jpeg;base64,") == 1 and html.count("data:image/png;base64,") == 1  # O1, O6
+    for path in (full, big, small):  # every screenshot links its full file
+        assert f'class="full" href="{path.as_uri()}"' in html
+    assert 'class="missing-file"' not in html
