@@ -13,10 +13,23 @@ if str(ROOT) not in sys.path:  # the package, when not installed
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "integration"))
 
+import browser_guard  # noqa: E402
 from fixture_server import FixtureServer, generate_thai_pdf, self_signed_context  # noqa: E402
 
 DEMO_PDF = ROOT / "oit_checker" / "demo" / "site" / "ita" / "docs" / "o24-procurement-report-2566.pdf"
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    browser_guard.configure(config)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test fails at once, in one line, when Chromium cannot start (tests/browser_guard.py).
+
+    The per-test timeout (``timeout`` in pyproject.toml, pytest-timeout) catches any other hang.
+    """
+    browser_guard.check(item)
 
 
 @pytest.fixture(autouse=True)
