@@ -130,7 +130,7 @@ def test_output_file_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[s
     target = tmp_path / "report.json"
     code, _, err = run_cli(["demo", "--format", "json", "-o", str(target)], capsys)
     assert code == 1
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["fail"] == 4
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["fail"] == 5
     assert "report.json" in err
 
 

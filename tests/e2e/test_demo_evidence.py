@@ -32,7 +32,7 @@ ERROR_PAGES = ("/ita/o27-hr-criteria.html", "/ita/o37-risk-management.html")
 
 def has_screenshot(path: str) -> bool:
     """Pages that opened (Chromium) and PDFs (pdftoppm) get one; error pages and Office files do not."""
-    return path.endswith((".html", "/", ".pdf")) and path not in ERROR_PAGES
+    return path.endswith((".html", "/", ".pdf")) and not path.endswith(ERROR_PAGES)
 
 
 def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture[str]) -> None:

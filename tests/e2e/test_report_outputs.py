@@ -39,7 +39,7 @@ def test_one_run_writes_every_format_and_still_prints_the_summary(tmp_path: Path
     raw = out["itas.csv"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfItem,Item name,URL to submit in ITAS,") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert len(rows) == summary["total"] + 1 and rows[1][0] == "O3"
+    assert len(rows) == summary["total"] + 1 and rows[1][0] == "O2"
 
 
 def test_console_report_on_screen_and_a_file_beside_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
