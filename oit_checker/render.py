@@ -20,6 +20,10 @@ The crawl borrows the same browser (``crawl_renderer``) for pages whose navigati
 JavaScript; the pass owns the browser's lifetime either way. Screenshots for the evidence
 (``[evidence] screenshots = "all"``) are taken of every page the verdict renders, and in ``auto`` of
 every other item page that opened (2xx HTML, PDF page 1); not of error pages or bot walls.
+
+The browser the pass starts uses the run's proxy (``run_proxy``) and refuses, on every navigation,
+redirect hop and subresource, what the run's ``AddressPolicy`` refuses; the refused URLs of a page
+are in its evidence (``fetch.json``, ``render.blocked``).
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ from .checklist import Item
 from .checks import Context, Page, run_checks
 from .checks.content import SCRIPT_SHELL_CHARS, check_content
 from .checks.fresh import check_fresh
-from .config import LoadedConfig
+from .config import LoadedConfig, host_is_private
 from .evidence import THUMBNAIL_QUALITY, THUMBNAIL_WIDTH, EvidenceOptions, EvidenceRun, prune, resolve_dir
 from .extract import sniff_kind
 from .extract.html import extract_html
+from .fetch.addresses import AddressPolicy
 from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, BrowserOptions, Rendered
+from .fetch.proxy import ProxySettings
 from .messages import REASONS
 from .models import AuditResult, Check, FetchResult, Finding, ItemResult, Status
 from .social import SocialRules, judge, load_rules
@@ -63,7 +69,17 @@ def browser_options(loaded: LoadedConfig) -> BrowserOptions:
         idle_wait=settings.idle_wait, recycle_after=settings.recycle_after,
         screenshot_max_height=loaded.config.evidence.screenshot_max_height,
         thumbnail=(THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3 // 2, THUMBNAIL_QUALITY),
-        user_agent_suffix=f"oit-checker/{__version__}")
+        user_agent_suffix=f"oit-checker/{__version__}", proxy=run_proxy(loaded))
+
+
+def run_proxy(loaded: LoadedConfig) -> ProxySettings:
+    """The run's proxy: ``[http] proxy``, else the environment's (the HTTP client's settings)."""
+    return ProxySettings.resolve(getattr(loaded.config.http, "proxy", "") or "")
+
+
+def address_policy(loaded: LoadedConfig) -> AddressPolicy:
+    """The run's address rule: private addresses only when the agency's homepage is itself private."""
+    return AddressPolicy(private_ok=host_is_private(host_of(loaded.config.agency.homepage)))
 
 
 def needs_browser(item: Item, url: str, page: Page | None, *, mode: str, rules: SocialRules,
@@ -101,14 +117,18 @@ class _Outcome:
 class RenderPass:
     """The browser and evidence steps of one audit (create it inside the running event loop).
 
-    ``renderer``: a browser fetcher owned by the caller (shared between runs, or in tests);
-    ``use_browser`` False keeps the browser out (an injected HTTP fetcher without a renderer).
+    ``renderer``: a browser fetcher owned by the caller (shared between runs, or in tests), which
+    keeps its own address policy; ``use_browser`` False keeps the browser out (an injected HTTP
+    fetcher without a renderer). ``policy``: the run's address rule for the browser this pass
+    starts (default: ``address_policy(loaded)``).
     """
 
     def __init__(self, loaded: LoadedConfig, items: Iterable[Item], *, mode: str | None = None,
-                 warc: bool | None = None, renderer: BrowserFetcher | None = None, use_browser: bool = True) -> None:
+                 warc: bool | None = None, renderer: BrowserFetcher | None = None, use_browser: bool = True,
+                 policy: AddressPolicy | None = None) -> None:
         config = loaded.config
         self.loaded = loaded
+        self.policy = policy if policy is not None else address_policy(loaded)
         self.items = list(items)
         self.mode = mode or config.browser.mode
         if self.mode not in MODES:
@@ -151,7 +171,7 @@ class RenderPass:
 
     def _browser(self) -> BrowserFetcher:
         if self.renderer is None:
-            self.renderer = BrowserFetcher(browser_options(self.loaded))
+            self.renderer = BrowserFetcher(browser_options(self.loaded), self.policy)
         return self.renderer
 
     async def run(self, pages: dict[str, Page]) -> None:
@@ -216,6 +236,8 @@ class RenderPass:
             shot, thumb = self.evidence.screenshot_path(url), self.evidence.thumbnail_path(url)
         seen = await self._browser().render(url, screenshot=shot, thumbnail=thumb, settle=for_verdict,
                                             read=for_verdict)
+        if seen.blocked:  # what the page asked for and the address rule refused (never sent)
+            self.notes.setdefault(url, {})["blocked"] = list(seen.blocked)
         error = seen.fetch.error
         if error in BROWSER_PROBLEMS:
             if error in ("no_browser", "browser_failed") and self.problem is None:
@@ -368,4 +390,4 @@ def _relative(value: str, config_path: str) -> str:
     return str(path if path.is_absolute() else Path(config_path).resolve().parent / path)
 
 
-__all__ = ["MODES", "RenderPass", "browser_options", "needs_browser"]
+__all__ = ["MODES", "RenderPass", "address_policy", "browser_options", "needs_browser", "run_proxy"]

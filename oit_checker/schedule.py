@@ -10,6 +10,9 @@
 * SIGTERM or SIGINT stops it cleanly: no new run starts, a run in progress is cancelled and
   recorded ``interrupted``, the lock is released, and the process exits 0.
 * One log line per run (stderr, times in the schedule's time zone).
+* For tests only, ``OIT_CHECKER_SCHEDULE_SECONDS`` (a cron ``second`` field such as ``*/10``) makes
+  the cron fire on those seconds of each matching minute, so a test of real firings takes seconds,
+  not minutes; times are then logged with seconds. Unset (always, in use): the plain 5-field cron.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -40,6 +44,12 @@ from .models import AuditResult, Status
 from .recorder import Recorded, Recorder, db_path_for
 
 JOB_ID = "audit"
+SECONDS_ENV = "OIT_CHECKER_SCHEDULE_SECONDS"
+"""Tests only: a cron ``second`` field added to the schedule (see the module docstring)."""
+
+
+def _test_seconds() -> str | None:
+    return os.environ.get(SECONDS_ENV) or None
 
 
 class _ZoneFormatter(logging.Formatter):
@@ -77,7 +87,18 @@ def lock_path_for(loaded: LoadedConfig) -> Path:
 
 
 def _when(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M %z") if value else "—"
+    fmt = "%Y-%m-%d %H:%M:%S %z" if _test_seconds() else "%Y-%m-%d %H:%M %z"
+    return value.strftime(fmt) if value else "—"
+
+
+def cron_trigger(cron: str, zone: ZoneInfo) -> CronTrigger:
+    """The 5-field cron as a trigger; with ``OIT_CHECKER_SCHEDULE_SECONDS`` (tests) on those seconds."""
+    seconds = _test_seconds()
+    if seconds is None:
+        return CronTrigger.from_crontab(cron, timezone=zone)
+    minute, hour, day, month, day_of_week = cron.split()
+    return CronTrigger(second=seconds, minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
+                       timezone=zone)
 
 
 class Guardian:
@@ -179,7 +200,7 @@ def build_scheduler(settings: ScheduleSettings, job: Callable[[], object], log: 
     """
     zone = ZoneInfo(settings.timezone)
     scheduler = BackgroundScheduler(timezone=zone, executors={"default": ThreadPoolExecutor(1)})
-    trigger = CronTrigger.from_crontab(settings.cron, timezone=zone)
+    trigger = cron_trigger(settings.cron, zone)
     options: dict[str, object] = {"next_run_time": first_run} if first_run is not None else {}
     scheduler.add_job(job, trigger, id=JOB_ID, name="oit-checker audit", max_instances=1,
                       coalesce=settings.coalesce, misfire_grace_time=settings.misfire_grace, **options)

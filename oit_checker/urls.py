@@ -73,8 +73,13 @@ def _remove_dot_segments(path: str) -> str:
 def normalize_url(url: str) -> str:
     """A canonical form for comparing URLs: lower-case scheme and host (IDNA for Thai domain
     names), no default port, no fragment, ``/`` for an empty path, ``.``/``..`` segments
-    resolved, and one percent-encoding of Thai paths and queries (``/ก`` = ``/%e0%b8%81``)."""
-    parts = urlsplit(url.strip())
+    resolved, and one percent-encoding of Thai paths and queries (``/ก`` = ``/%e0%b8%81``).
+    A URL ``urlsplit`` cannot parse (``http://[``) comes back stripped, as it was: a malformed
+    link is nobody's page, and it must never stop a crawl."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = _host(parts.hostname or "")
     try:
@@ -135,11 +140,23 @@ answered without ``urlsplit`` (a crawl asks for tens of thousands)."""
 
 
 def host_of(url: str) -> str:
-    """The lower-case host of a URL ('' when it has none)."""
+    """The lower-case host of a URL ('' when it has none, or when the URL is malformed)."""
     plain = _PLAIN_HOST.match(url)
     if plain is not None:
         return plain.group(1)
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_wellformed(url: str) -> bool:
+    """Can ``urlsplit`` parse this URL, port included? (``http://[`` and ``http://h:99999/`` cannot.)"""
+    try:
+        _ = urlsplit(url).port
+    except ValueError:
+        return False
+    return True
 
 
 def host_matches(host: str, domains: tuple[str, ...] | list[str] | frozenset[str]) -> bool:
@@ -168,6 +185,8 @@ def blocked_reason(url: str, private_ok: bool) -> str:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:169.254.169.254 is 169.254.169.254
     if address.is_link_local or address.is_multicast or address.is_unspecified:
         return f"{host} is a link-local or reserved address"
     if (address.is_private or address.is_loopback) and not private_ok:

@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "integration"))
 
 import browser_guard  # noqa: E402
 from fixture_server import FixtureServer, generate_thai_pdf, self_signed_context  # noqa: E402
+from shared_demo import PROXY_VARIABLES, DemoRun, run_shared_demo  # noqa: E402
 
 DEMO_PDF = ROOT / "oit_checker" / "demo" / "site" / "ita" / "docs" / "o24-procurement-report-2566.pdf"
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,3 +91,10 @@ def tls_base_url(tls_server: FixtureServer) -> str:
     """``https://127.0.0.1:PORT`` of the self-signed server, counters reset."""
     tls_server.reset()
     return tls_server.base_url
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """The session's one ``oit-checker demo --warc`` run (tests/shared_demo.py): for tests that only read it."""
+    return run_shared_demo(tmp_path_factory.mktemp("demo-run"))
+

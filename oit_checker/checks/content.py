@@ -128,7 +128,7 @@ def _site_contact(element: Element, doc: Document) -> tuple[str, str] | None:
     if doc.kind != "html" or not CONTACT_DETECTORS & set(element.detectors):
         return None
     text = _Text(doc.text)
-    for name in CONTACT_DETECTORS & set(element.detectors):
+    for name in (d for d in element.detectors if d in CONTACT_DETECTORS):  # the checklist's order: stable
         span = DETECTOR_FUNCTIONS[name](text.norm)
         if span is not None:
             return SITE_CONTACT, text.snippet(*span)

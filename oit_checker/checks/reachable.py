@@ -23,7 +23,8 @@ from .text import content_headings, content_text
 NETWORK_ERRORS = {
     "timeout": Status.UNVERIFIED, "dns_error": Status.UNVERIFIED, "connect_error": Status.UNVERIFIED,
     "rate_limited": Status.UNVERIFIED, "blocked_address": Status.UNVERIFIED,
-    "tls_handshake_failed": Status.UNVERIFIED, "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
+    "tls_handshake_failed": Status.UNVERIFIED, "host_unresponsive": Status.UNVERIFIED,
+    "bad_response": Status.UNVERIFIED, "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
 }
 DEAD_HOST_ERRORS = frozenset({"dns_error", "connect_error"})
 """Failures that are the site's when they happen on its own host while its homepage answers."""

@@ -13,6 +13,18 @@ for what only a browser gives: the DOM after scripts ran, its visible text, a sc
 - **Recycling**: after ``recycle_after`` pages the browser is replaced once its pages are done.
 - **Crash recovery**: a browser that dies takes its open pages with it (``browser_crashed``); the
   next page starts a new browser, up to ``max_restarts`` times per run.
+- **Proxy**: Chromium is launched with the run's proxy (``BrowserOptions.proxy``, the same
+  ``ProxySettings`` as the HTTP client: ``[http] proxy``, else ``HTTP(S)_PROXY``/``NO_PROXY``).
+  Loopback follows the HTTP client too: proxied unless ``NO_PROXY`` names a loopback host
+  (Playwright adds Chromium's ``<-loopback>`` rule in that case, keeps the default bypass otherwise).
+- **Addresses**: with an ``AddressPolicy``, every request Chromium makes — the navigation, each
+  redirect hop, subresources, script navigations, iframes (out-of-process too), workers — is paused
+  by a browser-wide DevTools ``Fetch`` interception and refused before it is sent when the policy
+  says so. Playwright's ``route`` is not enough: it never sees redirect hops (it continues them
+  itself). Refused URLs are listed on ``Rendered.blocked``; a refused page URL (itself or after a
+  redirect) ends the render with ``error="blocked_address"``; a refused script navigation leaves
+  the page as it was (``Aborted``, so no error page replaces it). WebSockets, which that
+  interception does not see, go through Playwright's ``route_web_socket`` and the same policy.
 """
 
 from __future__ import annotations
@@ -21,17 +33,23 @@ import asyncio
 import base64
 import datetime as dt
 import os
+import re
 import shutil
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from ..models import FetchResult, Redirect
+from .addresses import AddressPolicy
 from .interface import Fetcher
+from .proxy import ProxySettings
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Page, Playwright, Response
+    from playwright.async_api import Browser, CDPSession, Page, Playwright, Request, Response, WebSocketRoute
+    from playwright.async_api import ProxySettings as PlaywrightProxy
 
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run")
@@ -41,6 +59,13 @@ SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "chromium-browser", "chromium")
 BROWSER_PROBLEMS = frozenset({"no_browser", "browser_crashed", "browser_failed"})
 """``FetchResult.error`` codes that mean the browser, not the website, failed."""
 RENDERED_BY = "chromium"
+BLOCKED = "blocked_address"
+"""``FetchResult.error`` of a page whose URL, or a redirect on its way, the address policy refused."""
+_GUARDED_SCHEMES = ("http", "https", "ws", "wss")
+"""Requests the address policy judges (``data:``, ``blob:`` and the like never leave the browser)."""
+_REFUSED_MEMORY = 4096
+_REFUSED_ERRORS = ("ERR_ABORTED", "ERR_BLOCKED_BY_CLIENT")
+_EVERY_URL = re.compile(".*")
 _CLOSED = ("has been closed", "Target crashed", "Browser closed", "Connection closed", "browser has disconnected")
 _NET_ERRORS = {
     "ERR_NAME_NOT_RESOLVED": "dns_error", "ERR_NAME_RESOLUTION_FAILED": "dns_error",
@@ -76,6 +101,8 @@ class BrowserOptions:
     user_agent_suffix: str = ""
     """Appended to Chromium's own User-Agent (e.g. ``oit-checker/0.1.0``), so sites can tell."""
     args: tuple[str, ...] = CHROMIUM_ARGS
+    proxy: ProxySettings | None = None
+    """The run's proxy (None or no ``server``: direct)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +120,8 @@ class Rendered:
     screenshot_error: str = ""
     thumbnail: Path | None = None
     """The small JPEG of the top of the page, when one was asked for and made."""
+    blocked: tuple[str, ...] = ()
+    """URLs the page asked for that the address policy refused (never sent)."""
 
 
 def find_browser(configured: str = "", playwright_own: str | None = None) -> tuple[str | None, str, str]:
@@ -126,10 +155,24 @@ class _Generation:
 
 
 class BrowserFetcher(Fetcher):
-    """See the module docstring. Use as ``async with BrowserFetcher(options) as b``."""
+    """See the module docstring. Use as ``async with BrowserFetcher(options, policy) as b``.
 
-    def __init__(self, options: BrowserOptions | None = None) -> None:
+    ``policy`` None checks no address (a caller that trusts every page, e.g. the report preview).
+    """
+
+    def __init__(self, options: BrowserOptions | None = None, policy: AddressPolicy | None = None) -> None:
         self.options = options or BrowserOptions()
+        self.policy = policy
+        self._verdicts: dict[str, asyncio.Task[str]] = {}
+        """The policy's answer per ``scheme://host`` (one lookup per host per run)."""
+        self._refused: OrderedDict[str, str] = OrderedDict()
+        """URL of a request that failed because of a refusal -> the refused URL (itself, or the
+        redirect target it was sent to): how a page learns what its refused requests were."""
+        self._last_hop: OrderedDict[str, str] = OrderedDict()
+        """DevTools network id -> the URL of its latest hop (to name a refused redirect's source)."""
+        self._guarding: set[asyncio.Task[None]] = set()
+        self.refusals = 0
+        """Requests refused by the address policy in this run."""
         self._pages = asyncio.Semaphore(self.options.max_pages)
         self._lock = asyncio.Lock()
         self._playwright: Playwright | None = None
@@ -179,6 +222,8 @@ class BrowserFetcher(Fetcher):
             if self._playwright is not None:
                 await _quietly(self._playwright.stop(), 10)
                 self._playwright = None
+        for task in list(self._guarding):  # requests of a browser that is gone
+            task.cancel()
 
     async def fetch(self, url: str) -> FetchResult:
         """See ``Fetcher.fetch``: the rendered DOM as the body."""
@@ -209,6 +254,10 @@ class BrowserFetcher(Fetcher):
         ``read`` False skips reading the DOM and text (a screenshot is all that is wanted).
         """
         started = time.monotonic()
+        why = await self._refusal(url)
+        if why:
+            self.refusals += 1
+            return _failed(url, BLOCKED, why, started, (url,))
         async with self._pages:
             try:
                 async with self._lock:
@@ -288,7 +337,8 @@ class BrowserFetcher(Fetcher):
                 raise _NoBrowser(self.problem, problem)
         try:
             browser = await self._playwright.chromium.launch(
-                executable_path=self._path, headless=True, args=list(self.options.args), timeout=60_000)
+                executable_path=self._path, headless=True, args=list(self.options.args), timeout=60_000,
+                proxy=_playwright_proxy(self.options.proxy))
         except Exception as exc:  # noqa: BLE001 - a browser that cannot start is a finding, not a crash
             detail = f"{type(exc).__name__}: {exc}".split("\n")[0][:300]
             self.problem, self.problem_detail = "browser_failed", detail
@@ -296,7 +346,66 @@ class BrowserFetcher(Fetcher):
         self.launches += 1
         shown = self._path or "Playwright's own"
         self.description = f"Chromium {browser.version} ({shown})"
+        if self.policy is not None:
+            try:
+                await self._guard(browser)
+            except Exception as exc:  # no guard, no pages: a page must never go out unchecked
+                await _quietly(browser.close(), 10)
+                detail = f"address guard: {type(exc).__name__}: {exc}".split("\n")[0][:300]
+                self.problem, self.problem_detail = "browser_failed", detail
+                raise _NoBrowser(self.problem, detail) from exc
         return browser
+
+    async def _guard(self, browser: Browser) -> None:
+        """Pause every request of the whole browser (all contexts, frames, workers, redirect hops)
+        at the DevTools ``Fetch`` domain and let it go only when the address policy allows it."""
+        session = await browser.new_browser_cdp_session()
+
+        def paused(event: dict[str, Any]) -> None:
+            task = asyncio.get_running_loop().create_task(self._judge_paused(session, event))
+            self._guarding.add(task)
+            task.add_done_callback(self._guarding.discard)
+
+        session.on("Fetch.requestPaused", paused)
+        await session.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
+
+    async def _judge_paused(self, session: CDPSession, event: dict[str, Any]) -> None:
+        url = str(event["request"]["url"])
+        network_id = str(event.get("networkId") or "")
+        why = await self._refusal(url)
+        try:
+            if not why:
+                if network_id:
+                    _remember(self._last_hop, network_id, url)
+                await session.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+                return
+            self.refusals += 1
+            _remember(self._refused, url, url)
+            if event.get("redirectedRequestId") and network_id in self._last_hop:
+                _remember(self._refused, self._last_hop[network_id], url)  # the hop that redirected
+            # A document refused with "Aborted" leaves the frame as it was (no error page over it).
+            reason = "Aborted" if event.get("resourceType") == "Document" else "BlockedByClient"
+            await session.send("Fetch.failRequest", {"requestId": event["requestId"], "errorReason": reason})
+        except Exception:  # noqa: BLE001, S110 - the page or the browser is gone: nothing is sent
+            pass
+
+    async def _refusal(self, url: str) -> str:
+        """The policy's refusal of ``url`` ('' = may be requested), one lookup per host."""
+        if self.policy is None:
+            return ""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in _GUARDED_SCHEMES:
+            return ""
+        key = f"{scheme}://{(parts.hostname or '').lower()}"
+        checked = self._verdicts.get(key)
+        if checked is None:
+            plain = url if scheme in ("http", "https") else ("https" if scheme == "wss" else "http") + url[len(scheme):]
+            checked = self._verdicts[key] = asyncio.get_running_loop().create_task(self.policy.refusal(plain))
+        try:
+            return await asyncio.shield(checked)
+        except Exception as exc:  # noqa: BLE001 - an address that cannot be checked is not requested
+            return f"the address could not be checked: {type(exc).__name__}"
 
     async def _render_page(self, generation: _Generation, url: str, shots: tuple[Path | None, Path | None],
                            settle: bool, read: bool, started: float) -> Rendered:
@@ -307,10 +416,48 @@ class BrowserFetcher(Fetcher):
             viewport={"width": width, "height": height}, locale="th-TH", timezone_id="Asia/Bangkok",
             ignore_https_errors=True, user_agent=await self._user_agent(generation.browser),
             accept_downloads=False)
+        blocked: dict[str, None] = {}
+        page_left = asyncio.Event()
+        """A navigation of the page's own frame was refused: its ``load`` will never come."""
+
+        def failed(request: Request) -> None:
+            refused = self._refused.get(request.url)
+            if refused is None or not any(mark in (request.failure or "") for mark in _REFUSED_ERRORS):
+                return
+            blocked[refused] = None
+            try:
+                if request.is_navigation_request() and request.frame == page.main_frame:
+                    page_left.set()
+            except Exception:  # noqa: BLE001, S110 - a worker's request has no frame
+                pass
+
+        context.on("requestfailed", failed)
+
+        async def websocket(route: WebSocketRoute) -> None:
+            why = await self._refusal(route.url)
+            if not why:
+                route.connect_to_server()
+                return
+            self.refusals += 1
+            blocked[route.url] = None
+            await route.close(code=1008, reason="refused address")
+
         try:
+            if self.policy is not None:  # WebSockets are not paused by the Fetch interception
+                await context.route_web_socket(_EVERY_URL, websocket)
             page = await context.new_page()
             page.set_default_timeout(self.options.navigation_timeout * 1000)
-            response = await page.goto(url, wait_until="load", timeout=self.options.navigation_timeout * 1000)
+            try:
+                response = await page.goto(url, wait_until="commit", timeout=self.options.navigation_timeout * 1000)
+            except Exception as exc:
+                refused = self._refused.get(url) or next(iter(blocked), "")
+                if refused and any(mark in str(exc) for mark in _REFUSED_ERRORS):
+                    return _failed(url, BLOCKED, f"{refused}: refused by the address rule", started,
+                                   tuple(blocked) or (refused,))
+                raise
+            if not await _loaded(page, page_left, self.options.navigation_timeout - (time.monotonic() - started)):
+                return _failed(url, "timeout", f"no load event after {self.options.navigation_timeout:g} s",
+                               started, tuple(blocked))
             if settle and self.options.idle_wait > 0:
                 try:
                     await page.wait_for_load_state("networkidle", timeout=self.options.idle_wait * 1000)
@@ -333,7 +480,7 @@ class BrowserFetcher(Fetcher):
             headers={**headers, "content-type": "text/html; charset=utf-8"}, body=html.encode("utf-8"),
             redirects=chain, elapsed=round(time.monotonic() - started, 3),
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), rendered_by=RENDERED_BY)
-        return Rendered(fetched, dict(headers), str(text or ""), title, shot, shot_error, thumb)
+        return Rendered(fetched, dict(headers), str(text or ""), title, shot, shot_error, thumb, tuple(blocked))
 
     async def _screenshot(self, page: Page, target: Path) -> tuple[Path | None, str]:
         try:
@@ -386,6 +533,28 @@ class _NoBrowser(Exception):
         self.detail = detail
 
 
+async def _loaded(page: Page, page_left: asyncio.Event, seconds: float) -> bool:
+    """Wait for the page's ``load`` (False when it does not come in ``seconds``). A refused
+    navigation of the page (``location`` set by a script) stops its loading without a ``load``
+    event: the page is then taken as it is."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    load = asyncio.ensure_future(page.wait_for_load_state("load", timeout=max(seconds, 0.1) * 1000))
+    left = asyncio.ensure_future(page_left.wait())
+    try:
+        await asyncio.wait((load, left), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        left.cancel()
+        if not load.done():
+            load.cancel()
+    if load.done() and not load.cancelled():
+        try:
+            load.result()
+        except PlaywrightTimeout:
+            return False
+    return True
+
+
 async def _read(page: Page) -> tuple[str, str, str]:
     """The DOM, the visible text and the title; a page still redirecting (meta refresh, script)
     is given time to land first."""
@@ -427,11 +596,51 @@ def _net_error(message: str) -> str | None:
     return None
 
 
-def _failed(url: str, error: str, detail: str, started: float) -> Rendered:
+def _failed(url: str, error: str, detail: str, started: float, blocked: tuple[str, ...] = ()) -> Rendered:
     return Rendered(FetchResult(url=url, final_url=url, error=error, error_detail=detail,
                                 elapsed=round(time.monotonic() - started, 3),
                                 fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                                rendered_by=RENDERED_BY))
+                                rendered_by=RENDERED_BY), blocked=blocked)
+
+
+def _remember(memory: OrderedDict[str, str], key: str, value: str) -> None:
+    """Keep ``key -> value`` in a bounded memory (the oldest entries go first)."""
+    memory[key] = value
+    memory.move_to_end(key)
+    while len(memory) > _REFUSED_MEMORY:
+        memory.popitem(last=False)
+
+
+def _bypass_rules(no_proxy: tuple[str, ...]) -> str:
+    """Chromium's bypass list for ``NO_PROXY``: a domain entry (``go.th``, ``.go.th``,
+    ``*.go.th``) means the domain and its subdomains, as for the HTTP client; addresses, networks
+    and ``*`` are taken as they are."""
+    rules: list[str] = []
+    for entry in (e.strip() for e in no_proxy):
+        domain = entry.lstrip("*").lstrip(".")
+        if not domain or entry == "*" or "/" in entry or ":" in entry or domain.replace(".", "").isdigit():
+            rules.append(entry or "")
+        else:
+            rules += [domain, f"*.{domain}"]
+    return ",".join(dict.fromkeys(r for r in rules if r))
+
+
+def _playwright_proxy(settings: ProxySettings | None) -> PlaywrightProxy | None:
+    """Playwright's ``launch(proxy=…)`` from the run's settings; credentials in the proxy URL are
+    passed apart (Chromium's ``--proxy-server`` takes none)."""
+    if settings is None or not settings.server:
+        return None
+    parts = urlsplit(settings.server if "://" in settings.server else f"http://{settings.server}")
+    host = parts.hostname or ""
+    shown = f"[{host}]" if ":" in host else host
+    proxy: PlaywrightProxy = {"server": f"{parts.scheme}://{shown}" + (f":{parts.port}" if parts.port else "")}
+    bypass = _bypass_rules(settings.no_proxy)
+    if bypass:
+        proxy["bypass"] = bypass
+    if parts.username:
+        proxy["username"] = unquote(parts.username)
+        proxy["password"] = unquote(parts.password or "")
+    return proxy
 
 
 async def _quietly(awaitable: Any, seconds: float) -> None:

@@ -1,16 +1,16 @@
 """The HTTP fetcher: one ``httpx.AsyncClient`` per run, polite to small government servers.
 
 - global and per-host concurrency limits, and a minimum interval between requests to a host;
-- redirects followed by hand so the chain is recorded and loops are caught;
+- the environment's proxies (``trust_env``), or ``[http] proxy`` (``fetch/proxy.py``);
+- every hop's address checked before it is requested (``fetch/addresses.py``);
+- redirects followed by hand so the chain is recorded, loops caught and each target checked;
 - retries with exponential backoff and jitter for timeouts, 5xx and 429 (Retry-After honoured,
-  capped);
-- streamed bodies with a size cap;
+  capped), all within a per-URL time budget;
+- a per-host breaker: after a few consecutive timeouts or resets the host's other requests end at
+  once (``host_unresponsive``) until a cool-down has passed, so a dead host cannot hold the run;
+- streamed bodies with a size cap counted on decoded bytes (``fetch/decode.py``);
 - a TLS failure is recorded and the fetch retried without verification, so the other checks
   still run.
-
-``fetch`` (the audited URLs) goes through ``httpx``; ``fetch_capped`` (the crawl's many small
-requests) through the lean client of ``fetch/wire.py``, unless a transport was given (tests) or a
-proxy is configured in the environment.
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import functools
 import random
 import ssl
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -31,11 +29,18 @@ import httpx
 
 from ..models import FetchResult, Redirect
 from ..urls import host_of
+from .addresses import AddressPolicy
+from .decode import ACCEPT_ENCODING, BoundedDecoder, DecodeError
 from .interface import BodyCap, Fetcher
-from .pool import ShardedTransport
-from .wire import WireClient, WireError
+from .proxy import ProxySettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BREAKER_ERRORS = frozenset({"timeout", "connect_error"})
+"""Errors that count towards a host's breaker (a host that does not answer, or resets)."""
+MAX_HEADERS = 1000
+"""More response header fields than this is a broken (or hostile) server: ``bad_response``."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Response headers larger than this in all are ``bad_response`` too (h11 itself stops at 100 KB)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,53 @@ class HttpOptions:
     verify_tls: bool = True
     total_timeout: float = 60.0
     """Cap on one attempt, however slowly the server trickles bytes (slow-loris)."""
+    url_budget: float = 120.0
+    """Cap on one URL from its first attempt: every attempt, retry delay and redirect hop."""
+    breaker_failures: int = 3
+    """Consecutive timeouts/resets on a host before its other requests end ``host_unresponsive``."""
+    breaker_cooldown: float = 60.0
+    """Seconds before a host whose breaker tripped is tried again."""
+    proxy: str = ""
+    """``[http] proxy``: overrides the environment's proxy variables ('' = the environment)."""
+
+
+class HostBreaker:
+    """Per-host count of consecutive timeouts/resets; open (refusing) for a cool-down once tripped."""
+
+    def __init__(self, failures: int, cooldown: float) -> None:
+        self._limit = failures
+        self._cooldown = cooldown
+        self._failures: dict[str, int] = {}
+        self._open_until: dict[str, float] = {}
+
+    def refusing(self, host: str) -> bool:
+        """True while ``host`` is in its cool-down."""
+        return self._limit > 0 and time.monotonic() < self._open_until.get(host, 0.0)
+
+    def record(self, host: str, error: str | None, answered: bool) -> None:
+        """Count one attempt's outcome; an answer closes the breaker, a failure may trip it."""
+        if error in BREAKER_ERRORS:
+            count = self._failures[host] = self._failures.get(host, 0) + 1
+            if self._limit > 0 and count >= self._limit:  # after the cool-down, one more failure re-trips
+                self._open_until[host] = time.monotonic() + self._cooldown
+        elif answered:
+            self._failures.pop(host, None)
+            self._open_until.pop(host, None)
+
+
+class _Budget:
+    """One URL's time budget, started by its first attempt (not by waiting for a slot)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end: float | None = None
+
+    def start(self) -> None:
+        if self.end is None:
+            self.end = time.monotonic() + self.seconds
+
+    def left(self) -> float:
+        return self.seconds if self.end is None else self.end - time.monotonic()
 
 
 class HostLimiter:
@@ -104,35 +156,36 @@ class _Attempt:
 
 
 class HttpFetcher(Fetcher):
-    """See the module docstring. Use as ``async with HttpFetcher(options) as f``."""
+    """See the module docstring. Use as ``async with HttpFetcher(options) as f``.
+
+    ``policy``: the run's address rule; by default link-local, metadata, multicast and unspecified
+    addresses are refused and private ones allowed (pass ``AddressPolicy.for_homepage(...)``).
+    ``transport``: tests only (it also switches the environment's proxies off, as httpx does)."""
 
     def __init__(self, options: HttpOptions, *, sleep: Callable[[float], Awaitable[object]] | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, policy: AddressPolicy | None = None) -> None:
         self.options = options
         self._sleep = sleep or asyncio.sleep
         self._transport = transport
+        self._policy = policy or AddressPolicy(private_ok=True)
         self._global = asyncio.Semaphore(options.max_concurrency)
         self._hosts = HostLimiter(options.per_host_concurrency, options.per_host_interval)
+        self._breaker = HostBreaker(options.breaker_failures, options.breaker_cooldown)
         self._client = self._make_client(verify=options.verify_tls)
         self._insecure: httpx.AsyncClient | None = None
-        self._wires: dict[bool, WireClient] = {}
-        self._lean = transport is None and not urllib.request.getproxies()
 
     def _headers(self) -> dict[str, str]:
         return {"User-Agent": self.options.user_agent,
                 "Accept": "text/html,application/xhtml+xml,application/pdf,*/*;q=0.8",
-                "Accept-Language": "th,en;q=0.8"}
+                "Accept-Language": "th,en;q=0.8", "Accept-Encoding": ACCEPT_ENCODING}
 
     def _make_client(self, verify: bool) -> httpx.AsyncClient:
         timeout = httpx.Timeout(self.options.read_timeout, connect=self.options.connect_timeout)
-        limits = httpx.Limits(max_connections=self.options.max_concurrency,
-                              max_keepalive_connections=self.options.max_concurrency)
-        return httpx.AsyncClient(
-            headers=self._headers(),
-            timeout=timeout, limits=limits, verify=verify, follow_redirects=False,
-            # several small httpcore pools: its per-request cost grows with the pool's size (fetch/pool.py)
-            transport=self._transport or ShardedTransport(self.options.max_concurrency, verify=verify),
-        )
+        # no proxy configured: httpx reads HTTP(S)_PROXY/ALL_PROXY/NO_PROXY itself (trust_env)
+        mounts = (ProxySettings.resolve(self.options.proxy).mounts(verify)
+                  if self.options.proxy and self._transport is None else None)
+        return httpx.AsyncClient(headers=self._headers(), timeout=timeout, verify=verify, follow_redirects=False,
+                                 trust_env=True, transport=self._transport, mounts=mounts)
 
     async def __aenter__(self) -> HttpFetcher:
         return self
@@ -145,8 +198,6 @@ class HttpFetcher(Fetcher):
         await self._client.aclose()
         if self._insecure is not None:
             await self._insecure.aclose()
-        for wire in self._wires.values():
-            await wire.aclose()
 
     async def fetch(self, url: str) -> FetchResult:
         """See ``Fetcher.fetch``."""
@@ -158,23 +209,32 @@ class HttpFetcher(Fetcher):
 
     async def _fetch(self, url: str, cap: BodyCap | None) -> FetchResult:
         started = time.monotonic()
+        budget = _Budget(self.options.url_budget)
         chain: list[Redirect] = []
         seen = {(url, self._cookie_state())}
         current = url
         tls_error: str | None = None
         attempts = 0
         while True:
-            attempt, used, tls = await self._get_with_retries(current, insecure=tls_error is not None, cap=cap)
+            refused = await self._refusal(current)
+            if refused:
+                return self._result(url, current, _Attempt(), chain, started, attempts, tls_error,
+                                    error="blocked_address", detail=refused)
+            attempt, used, tls = await self._get_with_retries(current, tls_error is not None, cap, budget)
             attempts += used
             if tls is not None and tls_error is None:
                 tls_error = tls
-                attempt, used, still = await self._get_with_retries(current, insecure=True, cap=cap)
+                attempt, used, still = await self._get_with_retries(current, True, cap, budget)
                 attempts += used
                 if still is not None:  # the handshake itself fails, not just the certificate
                     attempt.error = "tls_handshake_failed"
             location = attempt.headers.get("location")
             if attempt.error is None and attempt.status in (301, 302, 303, 307, 308) and location:
-                target = urljoin(current, location.strip())
+                try:
+                    target = urljoin(current, location.strip())
+                except ValueError as exc:
+                    return self._result(url, current, attempt, chain, started, attempts, tls_error,
+                                        error="bad_response", detail=f"redirect to an invalid URL: {exc}"[:200])
                 chain.append(Redirect(current, attempt.status))
                 # A gateway may redirect a page to itself once to set a cookie: not a loop.
                 key = (target, self._cookie_state())
@@ -184,13 +244,19 @@ class HttpFetcher(Fetcher):
                 if len(chain) > self.options.max_redirects:
                     return self._result(url, target, attempt, chain, started, attempts, tls_error,
                                         error="too_many_redirects")
-                if urlsplit(target).scheme not in ("http", "https"):
-                    return self._result(url, target, attempt, chain, started, attempts, tls_error,
-                                        error="blocked_address", detail=f"redirect to {target}")
                 seen.add(key)
                 current = target
                 continue
             return self._result(url, current, attempt, chain, started, attempts, tls_error)
+
+    async def _refusal(self, url: str) -> str:
+        """The address rule for one hop ('' when it may be requested)."""
+        try:
+            if urlsplit(url).scheme not in ("http", "https"):
+                return f"{url.split(':', 1)[0][:20]}: is not http(s)"
+            return await self._policy.refusal(url)
+        except ValueError as exc:  # a URL that does not parse (``http://[``)
+            return f"invalid URL: {exc}"[:200]
 
     def _cookie_state(self) -> tuple[tuple[str, str, str, str | None], ...]:
         if not self._client.cookies.jar:
@@ -208,13 +274,14 @@ class HttpFetcher(Fetcher):
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
 
-    async def _get_with_retries(self, url: str, insecure: bool,
-                                cap: BodyCap | None = None) -> tuple[_Attempt, int, str | None]:
-        """One URL, retried on transient trouble. Returns (attempt, tries used, TLS problem)."""
+    async def _get_with_retries(self, url: str, insecure: bool, cap: BodyCap | None,
+                                budget: _Budget) -> tuple[_Attempt, int, str | None]:
+        """One URL, retried on transient trouble within its budget. Returns (attempt, tries used,
+        TLS problem)."""
         tries = 0
         while True:
             tries += 1
-            attempt = await self._get_once(url, insecure, cap)
+            attempt = await self._get_once(url, insecure, cap, budget)
             if attempt.error == "tls_error":
                 return attempt, tries, attempt.detail
             transient = attempt.error in ("timeout", "connect_error") or attempt.status in RETRY_STATUSES
@@ -228,53 +295,59 @@ class HttpFetcher(Fetcher):
                     attempt.error = "rate_limited" if attempt.status == 429 else attempt.error
                     return attempt, tries, None
                 delay = max(delay, attempt.retry_after)
+            if delay >= budget.left():  # no time for another attempt: end with what we have
+                if attempt.status == 429:
+                    attempt.error = "rate_limited"
+                return attempt, tries, None
             await self._sleep(delay)
 
-    async def _get_once(self, url: str, insecure: bool, cap: BodyCap | None = None) -> _Attempt:
+    async def _get_once(self, url: str, insecure: bool, cap: BodyCap | None, budget: _Budget) -> _Attempt:
         host = host_of(url)
-        if cap is not None and self._lean:
-            return await self._get_lean(url, host, insecure, cap)
+        if self._breaker.refusing(host):
+            return self._unresponsive(host)
         client = self._insecure_client() if insecure else self._client
         async with self._global, self._hosts.semaphore(host):
+            if self._breaker.refusing(host):  # tripped while this request waited for its turn
+                return self._unresponsive(host)
             await self._hosts.wait_turn(host)
-            try:
-                async with asyncio.timeout(self.options.total_timeout), client.stream("GET", url) as response:
-                    headers = {k.lower(): v for k, v in response.headers.items()}
-                    limit = self.options.max_body_bytes if cap is None else min(cap(headers), self.options.max_body_bytes)
-                    body, truncated = await self._read_capped(response, limit)
-                    return _Attempt(response.status_code, headers, body, truncated,
-                                    retry_after=_retry_after(headers.get("retry-after")))
-            except httpx.TimeoutException as exc:
-                return _Attempt(error="timeout", detail=type(exc).__name__)
-            except TimeoutError:
-                return _Attempt(error="timeout", detail=f"over {self.options.total_timeout:g} s in total")
-            except httpx.InvalidURL as exc:
-                return _Attempt(error="blocked_address", detail=f"invalid URL: {exc}"[:200])
-            except httpx.ConnectError as exc:
-                return _classify_connect_error(exc)
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {exc}"[:200])
-            except httpx.HTTPError as exc:
-                return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {exc}"[:200])
+            budget.start()
+            left = budget.left()
+            if left <= 0:
+                return _Attempt(error="timeout", detail=f"over the URL's budget of {budget.seconds:g} s")
+            attempt = await self._attempt(client, url, cap, min(self.options.total_timeout, left))
+            self._breaker.record(host, attempt.error, attempt.status is not None)
+            return attempt
 
-    async def _get_lean(self, url: str, host: str, insecure: bool, cap: BodyCap) -> _Attempt:
-        wire = self._wires.get(insecure) or self._wire(insecure)
-        limit = self.options.max_body_bytes
-        async with self._global, self._hosts.semaphore(host):
-            await self._hosts.wait_turn(host)
-            try:
-                response = await wire.get(url, lambda headers: min(cap(headers), limit), self.options.total_timeout)
-            except WireError as exc:
-                return _Attempt(error=exc.code, detail=exc.detail)
-        return _Attempt(response.status, response.headers, response.body, response.truncated,
-                        retry_after=_retry_after(response.headers.get("retry-after")))
+    def _unresponsive(self, host: str) -> _Attempt:
+        return _Attempt(error="host_unresponsive",
+                        detail=f"{host}: {self.options.breaker_failures} timeouts or resets in a row")
 
-    def _wire(self, insecure: bool) -> WireClient:
-        verify = self.options.verify_tls and not insecure
-        self._wires[insecure] = WireClient(
-            self._headers(), connect_timeout=self.options.connect_timeout, read_timeout=self.options.read_timeout,
-            ssl_context=functools.cache(lambda: httpx.create_ssl_context(verify=verify)), cookies=self._client.cookies)
-        return self._wires[insecure]
+    async def _attempt(self, client: httpx.AsyncClient, url: str, cap: BodyCap | None, seconds: float) -> _Attempt:
+        try:
+            async with asyncio.timeout(seconds), client.stream("GET", url) as response:
+                raw = response.headers.raw
+                if len(raw) > MAX_HEADERS or sum(len(k) + len(v) for k, v in raw) > MAX_HEADER_BYTES:
+                    return _Attempt(error="bad_response",
+                                    detail=f"{len(raw)} header fields, {sum(len(k) + len(v) for k, v in raw)} bytes")
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                limit = self.options.max_body_bytes if cap is None else min(cap(headers), self.options.max_body_bytes)
+                body, truncated = await self._read_capped(response, limit)
+                return _Attempt(response.status_code, headers, body, truncated,
+                                retry_after=_retry_after(headers.get("retry-after")))
+        except httpx.TimeoutException as exc:
+            return _Attempt(error="timeout", detail=type(exc).__name__)
+        except TimeoutError:
+            return _Attempt(error="timeout", detail=f"over {seconds:g} s in total")
+        except httpx.InvalidURL as exc:
+            return _Attempt(error="blocked_address", detail=f"invalid URL: {exc}"[:200])
+        except httpx.ConnectError as exc:
+            return _classify_connect_error(exc)
+        except httpx.RemoteProtocolError as exc:
+            return _protocol_error(exc)
+        except (DecodeError, httpx.DecodingError) as exc:
+            return _Attempt(error="bad_response", detail=f"body does not match its Content-Encoding: {exc}"[:200])
+        except httpx.HTTPError as exc:
+            return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {exc}"[:200])
 
     def _insecure_client(self) -> httpx.AsyncClient:
         if self._insecure is None:
@@ -282,16 +355,36 @@ class HttpFetcher(Fetcher):
         return self._insecure
 
     async def _read_capped(self, response: httpx.Response, cap: int) -> tuple[bytes, bool]:
+        """At most ``cap`` decoded bytes; stops reading (and inflating) as soon as it has them."""
         if cap <= 0 and response.status_code not in (204, 304) and response.headers.get("content-length") != "0":
             return b"", True
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > cap:
+
+        def take(piece: bytes) -> bool:
+            nonlocal size
+            chunks.append(piece)
+            size += len(piece)
+            return size > cap
+
+        async for raw in response.aiter_raw():
+            for piece in decoder.feed(raw):
+                if take(piece):
+                    return b"".join(chunks)[:cap], True
+        for piece in decoder.flush():
+            if take(piece):
                 return b"".join(chunks)[:cap], True
         return b"".join(chunks), False
+
+
+def _protocol_error(exc: httpx.RemoteProtocolError) -> _Attempt:
+    """A connection closed early is a reset (``connect_error``); anything else the server sent
+    that is not HTTP (a status line that never ends, headers too large) is ``bad_response``."""
+    text = str(exc)
+    if "disconnected" in text.lower() or "peer closed" in text.lower() or not text:
+        return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {text}"[:200])
+    return _Attempt(error="bad_response", detail=text[:200])
 
 
 def _classify_connect_error(exc: httpx.ConnectError) -> _Attempt:

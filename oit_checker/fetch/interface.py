@@ -20,7 +20,8 @@ class Fetcher(ABC):
 
     async def fetch_capped(self, url: str, body_cap: BodyCap) -> FetchResult:
         """Like ``fetch``, but read at most ``body_cap(headers)`` bytes of the final response's
-        body (0: none), so a crawl can check a file without downloading it. The result's
+        body (0: none; decoded bytes: a compressed body counts what it inflates to), so a crawl
+        can check a file without downloading it. The result's
         ``truncated`` is True when the body was cut. Default: a full ``fetch``."""
         return await self.fetch(url)
 

@@ -29,15 +29,17 @@ class Delivery:
     detail: str
 
 
-def channels_from(settings: NotifySettings, environ: Mapping[str, str] | None = None) -> list[Channel]:
-    """The channels ``[notify]`` configures; secrets are read from ``environ`` (default: the process's)."""
+def channels_from(settings: NotifySettings, environ: Mapping[str, str] | None = None, *,
+                  proxy: str = "") -> list[Channel]:
+    """The channels ``[notify]`` configures; secrets are read from ``environ`` (default: the process's).
+    ``proxy``: ``[http] proxy`` for the webhook ('' = the environment's proxy variables)."""
     env = os.environ if environ is None else environ
     out: list[Channel] = []
     hook = settings.webhook
     url = env.get(hook.url_env, "") if hook.url_env else ""
     url = url or hook.url
     if url:
-        out.append(WebhookChannel(url, env.get(hook.secret_env) or None, timeout=hook.timeout))
+        out.append(WebhookChannel(url, env.get(hook.secret_env) or None, timeout=hook.timeout, proxy=proxy))
     mail = settings.email
     if mail.host:
         out.append(EmailChannel(mail.host, mail.port, security=mail.security, sender=mail.sender or mail.username,

@@ -38,8 +38,11 @@ class WebhookChannel(Channel):
 
     name = "webhook"
 
-    def __init__(self, url: str, secret: str | None, timeout: float = 10.0, attempts: int = 2) -> None:
+    def __init__(self, url: str, secret: str | None, timeout: float = 10.0, attempts: int = 2,
+                 proxy: str = "") -> None:
         self.url = url
+        self.proxy = proxy
+        """``[http] proxy``; '' = the environment's proxy variables (httpx's ``trust_env``)."""
         self._secret = secret
         self.timeout = timeout
         self.attempts = attempts
@@ -57,7 +60,8 @@ class WebhookChannel(Channel):
         problem = ""
         for _ in range(self.attempts):
             try:
-                with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+                with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=True,
+                                  proxy=self.proxy or None) as client:
                     response = client.post(self.url, content=body, headers=headers)
             except httpx.HTTPError as exc:
                 problem = f"{type(exc).__name__}"

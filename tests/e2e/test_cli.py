@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from configs import write_agency_config
+from shared_demo import DemoRun
 
 from oit_checker.cli import main
 from oit_checker.demo import SiteServer, start_demo_server
+from oit_checker.report import Format, to_reporter
 
 DEMO_EXPECTED = {
     "O2": ("fail", "no_evidence"), "O3": ("pass", None), "O9": ("warn", "homepage_as_item_url"), "O23": ("fail", "missing_months"),
@@ -50,10 +53,9 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out, err
 
 
-def test_demo_json_report_has_every_status_and_the_planned_reasons(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["demo", "--format", "json"], capsys)
-    assert code == 1
-    report = json.loads(out)
+def test_demo_json_report_has_every_status_and_the_planned_reasons(demo_run: DemoRun) -> None:
+    assert demo_run.code == 1  # the session's one `demo --format json` run (tests/shared_demo.py)
+    report = json.loads(demo_run.json_text)
     assert report["schema"] == "oit-checker/report/v1"
     assert {"id", "started_at", "finished_at", "tool_version", "checklist_id", "fiscal_year"} <= set(report["run"])
     assert report["run"]["checklist_id"] == "ita-2567"
@@ -111,31 +113,34 @@ def test_nothing_reachable_exits_3_with_unverified_findings(tmp_path: Path, caps
     assert (check["status"], check["reason"]) == ("unverified", "connect_error")
 
 
-def test_item_option_limits_the_audit(tmp_path: Path, demo_site: SiteServer, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["demo", "--item", "O27,O3", "--format", "json"], capsys)
+def test_item_option_limits_the_audit(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["demo", "--item", "O27,O3", "--format", "json", "--browser", "never"], capsys)
     assert code == 1
     assert [i["code"] for i in json.loads(out)["items"]] == ["O3", "O27"]
 
 
-def test_lang_en_switches_messages(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run_cli(["demo", "--item", "O27", "--format", "json", "--lang", "en"], capsys)
-    [check] = [c for c in json.loads(out)["items"][0]["urls"][0]["checks"] if c["reason"] == "http_404"]
+def o27_checks(report: str) -> list[dict[str, str]]:
+    [item] = [i for i in json.loads(report)["items"] if i["code"] == "O27"]
+    return list(item["urls"][0]["checks"])
+
+
+def test_lang_en_switches_messages(demo_run: DemoRun) -> None:
+    """The shared demo result rendered in English, and the Thai report the CLI wrote from it."""
+    [check] = [c for c in o27_checks(to_reporter(Format.JSON, "en").render(demo_run.result))
+               if c["reason"] == "http_404"]
     assert check["message"] == "Page not found (HTTP 404)"
-    _, out, _ = run_cli(["demo", "--item", "O27", "--format", "json"], capsys)
-    [check] = [c for c in json.loads(out)["items"][0]["urls"][0]["checks"] if c["reason"] == "http_404"]
+    [check] = [c for c in o27_checks(demo_run.json_text) if c["reason"] == "http_404"]
     assert "ไม่พบหน้า" in check["message"]
 
 
-def test_output_file_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "report.json"
-    code, _, err = run_cli(["demo", "--format", "json", "-o", str(target)], capsys)
-    assert code == 1
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["fail"] == 5
-    assert "report.json" in err
+def test_output_file_and_summary(demo_run: DemoRun) -> None:
+    assert demo_run.code == 1  # the shared run wrote its JSON report to report.json with -o
+    assert json.loads(demo_run.json_text)["summary"]["fail"] == 5
+    assert "report.json" in demo_run.stderr
 
 
-def test_console_report_lists_every_item_with_reason_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["demo"], capsys)
+def test_console_report_lists_every_item_with_reason_codes(demo_run: DemoRun) -> None:
+    code, out = demo_run.code, demo_run.console_text  # the shared run's console report (-o console.txt)
     assert code == 1
     for item, (_, reason) in DEMO_EXPECTED.items():
         assert item in out
@@ -194,3 +199,38 @@ def test_repository_config_audits_without_internet_and_without_traceback() -> No
     reasons = {f["reason"] for item in report["items"] for f in item["findings"]}
     assert "no_url_given" in reasons
     assert done.returncode in (1, 3)
+
+
+def test_sigint_during_audit_writes_the_partial_report_and_history_row(tmp_path: Path) -> None:
+    """Ctrl-C (or SIGTERM) mid-run: the report and an incomplete history row are still written."""
+    import signal
+    import sqlite3
+    import time
+
+    from integration.hostile_server import HostileServer
+
+    with HostileServer() as server:
+        config = write_agency_config(tmp_path, server.base, {"O1": f"{server.base}/tarpit?v=1",
+                                                             "O3": f"{server.base}/tarpit?v=2"},
+                                     extra=f'[browser]\nmode = "never"\n[evidence]\nenabled = false\n'
+                                           f'[storage]\npath = "{tmp_path / "history.db"}"\n')
+        report = tmp_path / "report.json"
+        child = subprocess.Popen([sys.executable, "-m", "oit_checker", "audit", "-c", str(config), "--format", "json",
+                                  "-o", str(report), "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={**os.environ, "NO_PROXY": "*"}, cwd=tmp_path)
+        try:
+            waited = time.monotonic()
+            while not any("tarpit" in r for r in server.requests) and time.monotonic() - waited < 30:
+                time.sleep(0.1)
+            child.send_signal(signal.SIGINT)
+            _, stderr = child.communicate(timeout=30)
+        finally:
+            child.kill()
+    assert child.returncode == 3, stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert {item["code"] for item in data["items"]} == {"O1", "O3"}
+    reasons = {c["reason"] for item in data["items"] for u in item["urls"] for c in u["checks"]}
+    assert "run_interrupted" in reasons
+    with sqlite3.connect(tmp_path / "history.db") as db:
+        assert [row[0] for row in db.execute("SELECT state FROM runs")] == ["incomplete"]

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from shared_demo import DemoRun
 from test_cli import DEMO_EXPECTED
 from warcio.archiveiterator import ArchiveIterator
 
@@ -35,9 +36,9 @@ def has_screenshot(path: str) -> bool:
     return path.endswith((".html", "/", ".pdf")) and not path.endswith(ERROR_PAGES)
 
 
-def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--format", "json", "--warc"]) == 1
-    report = json.loads(capsys.readouterr().out)
+def test_demo_json_links_every_url_to_its_evidence(demo_run: DemoRun) -> None:
+    assert demo_run.code == 1  # the session's `demo --format json --warc` run (tests/shared_demo.py)
+    report = json.loads(demo_run.json_text)
     folder = Path(report["run"]["evidence_dir"])
     assert folder.is_dir() and folder.name == report["run"]["id"]
     assert report["run"]["browser"]["mode"] == "auto" and "Chromium" in report["run"]["browser"]["used"]
@@ -75,9 +76,9 @@ def test_demo_json_links_every_url_to_its_evidence(capsys: pytest.CaptureFixture
     assert hashlib.sha256(bodies[o24["final_url"]]).hexdigest() == o24["sha256"]
 
 
-def test_demo_console_shows_a_screenshot_per_item_and_the_evidence_folder(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 1
-    out = capsys.readouterr().out
+def test_demo_console_shows_a_screenshot_per_item_and_the_evidence_folder(demo_run: DemoRun) -> None:
+    assert demo_run.code == 1
+    out = demo_run.console_text  # the shared run's console report
     paths = [p for urls in demo_urls().values() for p in urls]
     assert out.count("ภาพหน้าจอ:") == sum(1 for p in paths if has_screenshot(p))
     assert out.count("ภาพหน้าจอ:") + out.count("หลักฐาน:") == len(paths)  # every URL points to its evidence
@@ -86,7 +87,8 @@ def test_demo_console_shows_a_screenshot_per_item_and_the_evidence_folder(capsys
     assert "oit-checker/evidence/" in "".join(folder.split())
 
 
-def test_demo_with_browser_never_keeps_the_verdicts_and_pdf_screenshots_only(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_with_browser_never_keeps_the_verdicts_and_pdf_screenshots_only(
+        capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--browser", "never", "--format", "json", "--lang", "en"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert {i["code"]: i["status"] for i in report["items"]} == {c: s for c, (s, _) in DEMO_EXPECTED.items()}

@@ -15,13 +15,14 @@ from oit_checker.cli import main
 
 @pytest.fixture(autouse=True)
 def _evidence_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence in the test's folder; the demo without politeness spacing (tests/shared_demo.py)."""
     monkeypatch.setenv("OIT_CHECKER_EVIDENCE_DIR", str(tmp_path / "evidence"))
 
 
 def test_one_run_writes_every_format_and_still_prints_the_summary(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = {name: tmp_path / "out" / name for name in ("r.html", "r.json", "r.md", "junit.xml", "itas.csv")}
-    code = main(["demo", "--lang", "en", "--format", "html", "-o", str(out["r.html"]), "--format", "json",
+    code = main(["demo", "--lang", "en", "--browser", "never", "--format", "html", "-o", str(out["r.html"]), "--format", "json",
                  "-o", str(out["r.json"]), "-o", str(out["r.md"]), "-o", str(out["junit.xml"]),
                  "-o", str(out["itas.csv"])])
     captured = capsys.readouterr()
@@ -44,7 +45,7 @@ def test_one_run_writes_every_format_and_still_prints_the_summary(tmp_path: Path
 
 def test_console_report_on_screen_and_a_file_beside_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "report.md"
-    code = main(["demo", "--item", "O27", "--format", "console", "-o", "-", "--format", "markdown", "-o", str(target)])
+    code = main(["demo", "--item", "O27", "--browser", "never", "--format", "console", "-o", "-", "--format", "markdown", "-o", str(target)])
     captured = capsys.readouterr()
     assert code == 1
     assert "[http_404]" in captured.out  # the full console report
@@ -53,7 +54,7 @@ def test_console_report_on_screen_and_a_file_beside_it(tmp_path: Path, capsys: p
 
 
 def test_itas_csv_to_standard_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["demo", "--item", "O24", "--format", "itas-csv"])
+    code = main(["demo", "--item", "O24", "--browser", "never", "--format", "itas-csv"])
     out = capsys.readouterr().out
     assert code == 0
     rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))

@@ -92,14 +92,18 @@ def dead_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def corpus_specs(cases: Iterable[Case]) -> list[Spec]:
+    """The documents (PDFs, Office files) the cases serve."""
+    return [body for c in cases for body in (*c.files.values(), *c.external.values())
+            if not isinstance(body, str | Reply)]
+
+
 class CorpusServer:
     """Every case's site, each on its own port of 127.0.0.1, in daemon threads."""
 
     def __init__(self, cases: Iterable[Case]) -> None:
         self.cases = list(cases)
-        specs: list[Spec] = [body for c in self.cases for body in (*c.files.values(), *c.external.values())
-                             if not isinstance(body, str | Reply)]
-        self.documents = build_all(specs)
+        self.documents = build_all(corpus_specs(self.cases))
         self.dead = dead_port()
         self.sites: dict[str, _Site] = {}
         for c in self.cases:
@@ -238,3 +242,21 @@ def disagreements(outcomes: list[Outcome]) -> str:
             expected = o.case.expected + (f" ({o.case.reason})" if o.case.reason else "")
             rows.append(f"| {o.case.id} | {expected} | {o.got} | {', '.join(o.reasons)} | {o.case.why} |")
     return "\n".join(rows)
+
+
+def prebuild() -> None:
+    """Fill the PDF cache (``python corpus_runner.py --build``, started by ``prebuild.py``). One builder
+    at a time (a lock file beside the cache): a second one, e.g. another pytest-xdist worker's, waits and
+    then finds every file cached."""
+    import fcntl
+
+    from corpus_docs import CACHE
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build_all(corpus_specs(CASES))
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--build"]:
+    prebuild()

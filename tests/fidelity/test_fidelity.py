@@ -15,6 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import prebuild  # noqa: E402
 from corpus import CASES  # noqa: E402
 from corpus_runner import Outcome, disagreements, run_corpus, summary  # noqa: E402
 
@@ -38,6 +39,7 @@ def test_corpus_is_complete() -> None:
 
 @pytest.fixture(scope="module")
 def outcomes() -> list[Outcome]:
+    prebuild.wait()  # the PDFs built in the background since collection (prebuild.py)
     return run_corpus()
 
 

@@ -65,7 +65,9 @@ async def renderer() -> AsyncIterator[BrowserFetcher]:
         yield browser
 
 
-def loaded(tmp_path: Path, base: str, items: dict[str, list[str]], extra: str = "") -> LoadedConfig:
+def loaded(tmp_path: Path, base: str, items: dict[str, list[str]], extra: str = "", evidence: str = "",
+           http: str = "") -> LoadedConfig:
+    """A config auditing ``items`` on ``base``; ``evidence``, ``http``: more keys of those tables."""
     tables = "\n".join(f"[items.{code}]\nurls = {json.dumps([base + u for u in urls])}" for code, urls in items.items())
     text = f"""
 [agency]
@@ -79,11 +81,13 @@ select = {json.dumps(list(items))}
 retries = 0
 per_host_interval = 0
 soft_404_probe = false
+{http}
 read_timeout = 5
 [crawl]
 max_pages = 5
 [evidence]
 dir = "{tmp_path / 'evidence'}"
+{evidence}
 {extra}
 {tables}
 """
@@ -139,7 +143,9 @@ async def test_social_fixtures_give_public_private_and_unverified(
         f'"{site.base_url}/social/{network}/" = "{network}"\n'
         for network in ("facebook", "youtube", "x", "line", "tiktok")), encoding="utf-8")
     urls = [f"/social/{page}" for page in SOCIAL_EXPECTED]
-    config = loaded(tmp_path, site.base_url, {"O9": urls}, extra=f'[browser]\nsocial_rules = "{rules}"')
+    # screenshots are not looked at here; the module's browser renders 4 pages at once (FAST), so 4 per host
+    config = loaded(tmp_path, site.base_url, {"O9": urls}, extra=f'[browser]\nsocial_rules = "{rules}"',
+                    evidence='screenshots = "none"', http="per_host_concurrency = 4")
 
     result = await audit_async(config, browser="auto", renderer=renderer)
     got = {page: reason(url_result(result, "O9", page), "public") for page in SOCIAL_EXPECTED}
@@ -174,7 +180,8 @@ async def test_a_killed_browser_leaves_the_run_complete_with_unverified_findings
     own = BrowserFetcher(BrowserOptions(max_pages=1, idle_wait=0.5, navigation_timeout=30, page_timeout=40))
     with start_site_server(root) as server:
         config = loaded(tmp_path, server.base_url, {"O3": ["/spa/o3-powers.html", "/spa/slow.html",
-                                                           "/spa/after.html"]})
+                                                           "/spa/after.html"]},
+                        evidence='screenshots = "none"')  # the findings are what is looked at
 
         async def kill_when_the_slow_page_loads() -> int:
             while fixture_server.hits["/stall"] == 0:
@@ -230,3 +237,38 @@ async def test_pool_bound_recycling_and_timeouts(site: SiteServer, fixture_serve
         browser.options = dataclasses.replace(options, navigation_timeout=10, page_timeout=1)
         capped = await browser.render(stall, settle=False)
         assert (capped.fetch.error, capped.fetch.error_detail) == ("browser_failed", "page not done after 1 s")
+
+
+async def test_an_audit_renders_through_the_proxy_and_never_asks_for_the_metadata_service(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser the audit starts itself uses the run's proxy (here ``HTTP_PROXY``) and the run's
+    address rule: a script-built page that also asks for the metadata service (an image, a script
+    navigation) is still rendered and judged; the refusals are in its evidence, and the proxy —
+    which every request of the browser goes through — was never asked for 169.254.169.254."""
+    from proxy_server import ProxyServer
+
+    metadata = "http://169.254.169.254/latest/meta-data"
+    root = tmp_path / "site"
+    (root / "spa").mkdir(parents=True)
+    (root / "spa" / "o3-powers.json").write_bytes((SITE / "spa" / "o3-powers.json").read_bytes())
+    page = (SITE / "spa" / "o3-powers.html").read_text(encoding="utf-8").replace("</body>", f"""
+<img src="{metadata}/"><script>document.addEventListener("DOMContentLoaded",
+  () => setTimeout(() => {{ location.href = "{metadata}/iam"; }}, 200));</script></body>""")
+    (root / "spa" / "o3-powers.html").write_text(page, encoding="utf-8")
+    proxy = ProxyServer()
+    try:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+            monkeypatch.setenv(name, proxy.url)
+        with start_site_server(root) as server:
+            config = loaded(tmp_path, server.base_url, {"O3": ["/spa/o3-powers.html"]})
+            result = await asyncio.wait_for(audit_async(config, browser="auto"), timeout=90)
+        targets = proxy.targets()
+    finally:
+        proxy.close()
+    url = url_result(result, "O3", "o3-powers.html")
+    assert reason(url, "content") == (Status.PASS, "elements_found")
+    assert url.fetch is not None and url.fetch.rendered_by == "chromium"
+    record = json.loads(Path(url.evidence_files["fetch"]).read_text(encoding="utf-8"))
+    assert {f"{metadata}/", f"{metadata}/iam"} <= set(record["render"]["blocked"])
+    assert f"{server.base_url}/spa/o3-powers.json" in targets  # asked for by the page's script only
+    assert not [t for t in targets if t.startswith(("http://169.254.", "169.254."))]

@@ -223,3 +223,40 @@ async def test_cookie_setting_self_redirect_is_not_a_loop(base_url: str) -> None
     result = await fetch(base_url + "/cookie-gate")
     assert (result.status, result.error) == (200, None)
     assert len(result.redirects) == 1
+
+
+# --- a run always ends: the per-host breaker and the per-URL budget ---------------------------------
+
+async def test_a_host_that_stops_answering_ends_its_other_urls_at_once(base_url: str,
+                                                                         fixture_server: FixtureServer) -> None:
+    """20 stalling URLs on one host, 2 at a time, 3 retries: without the breaker 20 × 4 × 1 s / 2."""
+    started = time.monotonic()
+    options = dataclasses.replace(OPTIONS, retries=3, breaker_failures=3, breaker_cooldown=60)
+    async with HttpFetcher(options) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(f"{base_url}/stall?seconds=3&n={i}") for i in range(20)))
+    assert time.monotonic() - started < 8
+    assert {r.error for r in results} <= {"timeout", "host_unresponsive"}
+    assert sum(r.error == "host_unresponsive" for r in results) >= 15
+    assert fixture_server.hits["/stall"] <= 6  # the breaker's failures, and nothing queued behind them
+
+
+async def test_the_host_is_tried_again_after_the_cool_down(base_url: str) -> None:
+    options = dataclasses.replace(OPTIONS, retries=0, breaker_failures=2, breaker_cooldown=0.5)
+    async with HttpFetcher(options) as fetcher:
+        stalled = [await fetcher.fetch(f"{base_url}/stall?seconds=3&n={i}") for i in range(2)]
+        refused = await fetcher.fetch(base_url + "/ok")
+        await asyncio.sleep(0.6)
+        again = await fetcher.fetch(base_url + "/ok")
+        after = await fetcher.fetch(base_url + "/ok")
+    assert [r.error for r in stalled] == ["timeout", "timeout"]
+    assert refused.error == "host_unresponsive" and refused.attempts == 1
+    assert again.status == 200 and after.status == 200  # an answer closes the breaker
+
+
+async def test_the_url_budget_bounds_retries_and_backoff(base_url: str) -> None:
+    started = time.monotonic()
+    result = await fetch(base_url + "/stall?seconds=3", retries=10, backoff=0.2, url_budget=2.5,
+                         breaker_failures=0)
+    assert result.error == "timeout"
+    assert time.monotonic() - started < 4  # not 11 attempts × 1 s plus backoff
+    assert 2 <= result.attempts <= 4

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 import xmlschema
-from report_helpers import demo_result, normalise, stable
+from report_helpers import normalise, stable
+from shared_demo import DemoRun
 
 from oit_checker.models import AuditResult
 from oit_checker.report.itas import BOM, ItasCsvReporter
@@ -36,8 +37,9 @@ RENDER = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
-    return demo_result(tmp_path_factory.mktemp("evidence"))
+def demo(demo_run: DemoRun) -> AuditResult:
+    """The session's one demo audit (tests/shared_demo.py), rendered here in every format and language."""
+    return demo_run.result
 
 
 def golden(name: str, text: str) -> str:

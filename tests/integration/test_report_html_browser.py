@@ -17,12 +17,12 @@ from report_helpers import (
     CHROMIUM_ARGS,
     HOSTILE_HEADING,
     HOSTILE_TITLE,
-    demo_result,
     hostile_result,
     merged,
     stable,
     with_evidence,
 )
+from shared_demo import DemoRun
 
 from oit_checker.models import AuditResult, Status
 from oit_checker.report import Format
@@ -34,8 +34,9 @@ A4_POINTS = (595.3, 841.9)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
-    return demo_result(tmp_path_factory.mktemp("evidence"))
+def demo(demo_run: DemoRun) -> AuditResult:
+    """The session's one demo audit, with its screenshots (tests/shared_demo.py)."""
+    return demo_run.result
 
 
 @pytest.fixture(scope="module")
