@@ -10,8 +10,9 @@ import asyncio
 import dataclasses
 import datetime as dt
 import secrets
+import signal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
 from . import __version__
@@ -19,16 +20,21 @@ from .attachments import evidence_links, fetch_attachments
 from .checklist import Item
 from .checks import CheckFn, Context, Page, run_checks
 from .checks.reachable import fingerprint
-from .config import LoadedConfig, host_is_private
+from .config import LoadedConfig
 from .crawl import Crawler, CrawlOptions
 from .errors import ConfigError
 from .extract import DEFAULT_OPTIONS, ExtractOptions, extract
+from .fetch.addresses import AddressPolicy
 from .fetch.browser import BrowserFetcher
 from .fetch.http import HttpFetcher, HttpOptions
 from .fetch.interface import Fetcher
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
 from .render import RenderPass
+from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline
 from .urls import blocked_reason, host_of
+
+EXTRACT_GRACE = 10.0
+"""Seconds past the run's deadline for reading the pages already fetched (no more requests)."""
 
 
 class Observer(Protocol):
@@ -60,6 +66,8 @@ def http_options(loaded: LoadedConfig) -> HttpOptions:
         per_host_interval=http.per_host_interval, retries=http.retries, backoff=http.backoff,
         max_retry_after=http.max_retry_after, max_redirects=http.max_redirects,
         max_body_bytes=int(http.max_body_mb * 1024 * 1024), verify_tls=http.verify_tls,
+        url_budget=http.url_budget, breaker_failures=http.breaker_failures, breaker_cooldown=http.breaker_cooldown,
+        proxy=http.proxy,
     )
 
 
@@ -92,13 +100,14 @@ def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item
 def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
               observer: Observer | None = None, fetcher: Fetcher | None = None,
               browser: str | None = None, warc: bool | None = None,
-              renderer: BrowserFetcher | None = None) -> AuditResult:
+              renderer: BrowserFetcher | None = None, signals: bool = False) -> AuditResult:
     """Audit the agency's website against its checklist.
 
     ``browser``: ``auto``, ``always`` or ``never`` (default: ``[browser] mode``); ``warc``: keep a
     WARC file in the evidence (default: ``[evidence] warc``); ``renderer``: a browser fetcher the
     caller owns (else one is started when needed). An injected ``fetcher`` without a ``renderer``
-    keeps the browser out of the run.
+    keeps the browser out of the run. The run ends by ``[audit] max_minutes``; with ``signals``,
+    SIGINT/SIGTERM end it early the same way (the partial result is returned, ``complete`` False).
 
     Example::
 
@@ -107,14 +116,46 @@ def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
         print(result.counts())
     """
     return asyncio.run(audit_async(loaded, items=items, observer=observer, fetcher=fetcher,
-                                   browser=browser, warc=warc, renderer=renderer))
+                                   browser=browser, warc=warc, renderer=renderer, signals=signals))
 
 
 async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
                       observer: Observer | None = None, fetcher: Fetcher | None = None,
                       browser: str | None = None, warc: bool | None = None,
-                      renderer: BrowserFetcher | None = None) -> AuditResult:
+                      renderer: BrowserFetcher | None = None, signals: bool = False) -> AuditResult:
     """See ``run_audit``; for callers that already run an event loop."""
+    deadline = RunDeadline(loaded.config.audit.max_minutes * 60)
+    deadline.start()
+    stop_signals = _catch_signals(deadline) if signals else ()
+    try:
+        return await _audit(loaded, deadline, items=items, observer=observer, fetcher=fetcher, browser=browser,
+                            warc=warc, renderer=renderer)
+    finally:
+        deadline.close()
+        loop = asyncio.get_running_loop()
+        for sig in stop_signals:
+            loop.remove_signal_handler(sig)
+
+
+def _catch_signals(deadline: RunDeadline) -> tuple[signal.Signals, ...]:
+    """SIGINT/SIGTERM end the run like its deadline (a report is still written); a second one
+    is left to Python's own handling, so a stuck run can still be killed."""
+    loop = asyncio.get_running_loop()
+    caught = (signal.SIGINT, signal.SIGTERM)
+
+    def on_signal() -> None:
+        deadline.stop(INTERRUPTED)
+        for sig in caught:
+            loop.remove_signal_handler(sig)
+
+    for sig in caught:
+        loop.add_signal_handler(sig, on_signal)
+    return caught
+
+
+async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable[str] | None,
+                 observer: Observer | None, fetcher: Fetcher | None, browser: str | None, warc: bool | None,
+                 renderer: BrowserFetcher | None) -> AuditResult:
     selected = select_items(loaded, items)
     observer = observer or _Silent()
     started = dt.datetime.now(dt.UTC)
@@ -122,16 +163,23 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
     options = http_options(loaded)
     doc_options = document_options(loaded)
     own_fetcher = fetcher is None
-    active: Fetcher = fetcher or HttpFetcher(options)
-    private_ok = host_is_private(host_of(agency.homepage))
-    render_pass = RenderPass(loaded, selected, mode=browser, warc=warc, renderer=renderer, use_browser=fetcher is None)
+    # the address rule on every hop, HTTP and browser: private addresses only when the homepage is private
+    policy = await AddressPolicy.for_homepage(agency.homepage)
+    inner: Fetcher = fetcher or HttpFetcher(options, policy=policy)
+    active: Fetcher = DeadlineFetcher(inner, deadline)  # every request ends at the run's deadline
+    private_ok = policy.private_ok
+    render_pass = RenderPass(loaded, selected, mode=browser, warc=warc, renderer=renderer, use_browser=fetcher is None,
+                             policy=policy)
     try:
         item_urls = {u for item in selected for u in loaded.urls_for(item.code)}
         probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
-        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls, extra_hosts={h for item in selected for h in item.allowed_hosts},
-                          private_ok=private_ok, progress=getattr(observer, "crawled", None),
+        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls,
+                          extra_hosts={h for item in selected for h in item.allowed_hosts}, private_ok=private_ok, progress=getattr(observer, "crawled", None),
                           renderer=render_pass.crawl_renderer())
-        graph = await crawler.run()
+        finished, crawled = await deadline.race(crawler.run())
+        graph = crawled if finished and crawled is not None else crawler.cut_short(deadline.reason)
+        if deadline.expired:  # a crawl cut short is incomplete, never proof that an item is not linked
+            graph.limit_reached = deadline.reason
         targets = sorted({agency.homepage, *item_urls, *probes.values()})
         observer.started(len(targets))
 
@@ -151,13 +199,15 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
             observer.advanced(url)
             return url, page
 
-        pages = dict(await asyncio.gather(*(one(u) for u in targets)))
-        await render_pass.run(pages)  # the browser, where needed (oit_checker.render)
+        pages = await _all_pages(targets, one, deadline)
+        rendered, _ = await deadline.race(render_pass.run(pages))  # the browser, where needed (oit_checker.render)
+        if not rendered:
+            _not_rendered(render_pass, deadline)
         linked = await _linked_evidence(loaded, selected, pages, active, doc_options, private_ok)
     finally:
         await render_pass.aclose()
         if own_fetcher:
-            await active.aclose()
+            await inner.aclose()
 
     home = pages[agency.homepage]
     ctx = Context(
@@ -175,7 +225,8 @@ async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = Non
         started_at=started, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
         checklist_id=loaded.checklist.id, checklist_title=loaded.checklist.title_th,
         assessment_year=loaded.checklist.assessment_year, agency_name=agency.name,
-        homepage=agency.homepage, items=results, complete=_any_answer(pages.values()),
+        homepage=agency.homepage, items=results,
+        complete=_any_answer(pages.values()) and deadline.reason != INTERRUPTED,
         homepage_problem=_problem(home),
         crawl=graph.summary(),
         deadline=loaded.config.assessment.submission_deadline,
@@ -195,9 +246,50 @@ def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx:
 
     if not urls:
         return result(Status.FAIL, (), (Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code}),))
-    url_results = tuple(UrlResult(u, pages[u].fetch, tuple(checks(pages[u], item, ctx))) for u in urls)
+    url_results = tuple(UrlResult(u, pages[u].fetch, _checked(checks, pages[u], item, ctx)) for u in urls)
     best = min(url_results, key=lambda r: r.status.severity)
     return result(best.status, url_results, passing=next((r.url for r in url_results if r.status is Status.PASS), None))
+
+
+def _checked(checks: CheckFn, page: Page, item: Item, ctx: Context) -> tuple[Finding, ...]:
+    """The checks' findings; a check that raises is an ``internal_error`` finding, never a crash."""
+    try:
+        return tuple(checks(page, item, ctx))
+    except Exception as exc:  # noqa: BLE001 - one URL's error never stops the run
+        return (Finding(Check.REACHABLE, Status.UNVERIFIED, "internal_error",
+                        {"detail": f"{type(exc).__name__}: {exc}"[:200]}),)
+
+
+async def _all_pages(targets: list[str], one: Callable[[str], Awaitable[tuple[str, Page]]],
+                     deadline: RunDeadline) -> dict[str, Page]:
+    """Every target's page; those unfinished at the deadline are cancelled and say so. Past the
+    deadline a fetch ends at once (``DeadlineFetcher``), so pages already fetched (by the crawl)
+    get ``EXTRACT_GRACE`` seconds to be read rather than being thrown away."""
+    tasks = {url: asyncio.ensure_future(one(url)) for url in targets}
+    if tasks:
+        finished, _ = await deadline.race(asyncio.wait(tasks.values()))
+        if not finished:
+            await asyncio.wait(tasks.values(), timeout=EXTRACT_GRACE)
+    pages: dict[str, Page] = {}
+    for url, task in tasks.items():
+        if not task.done():
+            task.cancel()
+            pages[url] = Page(deadline.result(url), None)
+        elif task.cancelled():
+            pages[url] = Page(deadline.result(url), None)
+        elif (exc := task.exception()) is not None:
+            pages[url] = Page(FetchResult(url=url, final_url=url, error="internal_error",
+                                          error_detail=f"{type(exc).__name__}: {exc}"[:200]), None)
+        else:
+            pages[url] = task.result()[1]
+    return pages
+
+
+def _not_rendered(render_pass: RenderPass, deadline: RunDeadline) -> None:
+    """The pages the browser had still to open when the run ended: unverified, said why."""
+    for url, note in render_pass.notes.items():
+        if "needed_for" in note and url not in render_pass.outcomes:
+            render_pass._not_rendered(url, "browser_failed", deadline.reason)  # noqa: SLF001 - render.py has no public form
 
 
 async def _linked_evidence(loaded: LoadedConfig, selected: list[Item], pages: dict[str, Page], fetcher: Fetcher,

@@ -77,8 +77,9 @@ def _audit_and_report(loaded: LoadedConfig, args: argparse.Namespace, stdout: Co
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=stderr, transient=True) as progress:
                 return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None,
-                                 observer=_ProgressObserver(progress, ui("progress", lang)))
-        return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None)
+                                 observer=_ProgressObserver(progress, ui("progress", lang)), signals=True)
+        # signals: SIGINT/SIGTERM end the run early; the partial report and history row are still written
+        return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None, signals=True)
 
     result, recorded = record_audit(loaded, audit, enabled=not args.no_store, items=args.item)  # history, notify
     emit(plan, result, lang=lang, fail_on=fail_on, quiet=args.quiet, stdout=stdout, stderr=stderr)

@@ -57,7 +57,7 @@ from .messages import REASONS
 from .models import BrokenLink, CrawlSummary, FetchResult, Status
 from .robots import RobotsRules, agent_token, parse_robots, parse_sitemap
 from .thai import compact, normalize
-from .urls import blocked_reason, host_matches, host_of, page_key
+from .urls import blocked_reason, host_matches, host_of, is_wellformed, page_key
 
 NO_PARENT = -1
 """A URL known before any link to it was seen (an item URL)."""
@@ -195,6 +195,8 @@ class LinkGraph:
     headers, footers; the checks leave them out of what a page says (``checks/text.py``)."""
     rendered: int = 0
     """Pages opened in the browser for their script-built navigation."""
+    malformed_links: int = 0
+    """Links skipped because no URL parser can read them (``http://[``)."""
     _index: dict[str, int] = field(default_factory=dict)
     _urls: list[str] = field(default_factory=list)
     _parent: array[int] = field(default_factory=lambda: array("l"))
@@ -499,7 +501,10 @@ class Crawler:
             graph.depth_reached = depth
             await self._level(level, depth)
         if graph.root_ok and self.options.sitemap:
-            await self._sitemaps()
+            try:
+                await self._sitemaps()
+            except Exception:  # noqa: BLE001, S110 - a broken sitemap is no sitemap; the links were followed
+                pass
         if graph.root_ok and self.options.check_links:
             await self._check_links()
             graph.oit_pages = tuple(graph._urls[uid] for uid in self._watched)
@@ -530,6 +535,28 @@ class Crawler:
         await asyncio.gather(*(worker() for _ in range(min(self.options.workers, len(level)))))
 
     async def _visit(self, uid: int, depth: int, *, follow: bool = True) -> None:
+        """Fetch and read one URL; whatever goes wrong stays with that URL (``internal_error``)."""
+        try:
+            await self._visit_one(uid, depth, follow=follow)
+        except Exception as exc:  # noqa: BLE001 - one bad URL never stops the crawl
+            self._internal_error(uid, exc)
+
+    def _internal_error(self, uid: int, exc: Exception) -> None:
+        failure = ("internal_error", f"{type(exc).__name__}: {exc}"[:200])
+        self.graph._failures[uid] = failure
+        self._unread(uid, failure)
+
+    def cut_short(self, reason: str) -> LinkGraph:
+        """The graph as far as the crawl got, when the run's deadline (or a signal) stopped it:
+        ``limit_reached`` says so, so that no item is called "not linked" on a partial crawl."""
+        graph = self.graph
+        graph.limit_reached = reason
+        graph.root_ok = bool(graph._flags[0] & _PARSED) if graph._flags else False
+        graph.oit_pages = tuple(graph._urls[uid] for uid in self._watched)
+        graph.boilerplate = self._boilerplate()
+        return graph
+
+    async def _visit_one(self, uid: int, depth: int, *, follow: bool = True) -> None:
         graph = self.graph
         url = graph._urls[uid]
         flags = graph._flags[uid]
@@ -558,7 +585,8 @@ class Crawler:
                 pdf = self.options.pdf_links == "all" or (self.options.pdf_links == "oit" and uid in self._oit_files)
                 result = await self.fetcher.fetch_capped(url, self._pdf_cap if pdf else self._page_cap)
         except Exception as exc:  # noqa: BLE001 - one bad URL never stops the crawl
-            result = FetchResult(url=url, final_url=url, error="internal_error", error_detail=str(exc)[:200])
+            result = FetchResult(url=url, final_url=url, error="internal_error",
+                                 error_detail=f"{type(exc).__name__}: {exc}"[:200])
         if self.progress is not None:
             self.progress(graph.fetches)
         self._set_result(uid, result)
@@ -643,6 +671,7 @@ class Crawler:
 
     def _record(self, uid: int, depth: int, page: PageLinks, follow: bool) -> None:
         graph = self.graph
+        graph.malformed_links += page.malformed
         keys = [self._key(link.url) for link in page.links]
         skip = (self._key(graph._urls[uid]), self._root_key)  # itself, the homepage
         watched = self.options.check_links and len(self._watched) < MAX_OIT_PAGES and (
@@ -741,7 +770,8 @@ class Crawler:
             pages, nested = await asyncio.to_thread(parse_sitemap, result.body)
             queue.extend(nested)
             for url in pages:
-                if urlsplit(url).scheme not in ("http", "https") or not host_matches(host_of(url), self.domains):
+                if not url.lower().startswith(("http://", "https://")) or not is_wellformed(url) \
+                        or not host_matches(host_of(url), self.domains):
                     continue
                 graph.sitemap_urls += 1
                 key = page_key(url)
@@ -801,6 +831,12 @@ class Crawler:
         graph.broken_links = tuple(broken)
 
     async def _probe(self, uid: int) -> None:
+        try:
+            await self._probe_one(uid)
+        except Exception as exc:  # noqa: BLE001 - one bad link never stops the link check
+            self.graph._failures[uid] = ("internal_error", f"{type(exc).__name__}: {exc}"[:200])
+
+    async def _probe_one(self, uid: int) -> None:
         graph = self.graph
         url = graph._urls[uid]
         graph._flags[uid] |= _FETCHED

@@ -9,11 +9,12 @@ import ctypes
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..fetch.encoding import codec_for, decode_html, header_charset
+from ..urls import is_wellformed
 from .html import fold
 from .pdfium import serialized
 
@@ -48,6 +49,8 @@ class PageLinks:
     links: tuple[FoundLink, ...]
     text: str = ""
     """Visible text, folded (only when asked for; discovery scores it)."""
+    malformed: int = 0
+    """Links skipped because no URL parser can read them (``http://[``): counted, never raised."""
 
 
 def decode_fast(body: bytes, content_type: str) -> str:
@@ -85,11 +88,12 @@ def html_links(body: bytes, url: str, content_type: str = "", *, context: bool =
     title = fold(title_node.text()) if title_node is not None else ""
     headings = tuple(h for h in (fold(n.text(separator=" ")) for n in tree.css("h1, h2, h3")) if h)
     links: list[FoundLink] = []
+    malformed = 0
     for meta in tree.css("meta[http-equiv]") if b"meta" in rare else ():
         if (meta.attributes.get("http-equiv") or "").lower() == "refresh":
             found = _REFRESH_URL.search(meta.attributes.get("content") or "")
             if found:
-                _add(links, base, origin, found.group(1), "")
+                malformed += _add(links, base, origin, found.group(1), "")
     nodes = tree.css("a[href]")
     if rare & {b"area", b"iframe", b"frame"}:
         nodes = tree.css("a[href], area[href], iframe[src], frame[src]")
@@ -103,41 +107,44 @@ def html_links(body: bytes, url: str, content_type: str = "", *, context: bool =
             if not label and tag == "a":
                 image = node.css_first("img[alt]")
                 label = (image.attributes.get("alt") or "").strip() if image is not None else ""
-        _add(links, base, origin, href, label, _context(node) if context else "")
+        malformed += _add(links, base, origin, href, label, _context(node) if context else "")
     visible = ""
     if text:
         for node in tree.css("script, style, noscript, template, svg, head"):
             node.decompose()
         root = tree.body or tree.root
         visible = fold(root.text(separator="\n"))[:TEXT_CHARS] if root is not None else ""
-    return PageLinks(title, headings, tuple(links), visible)
+    return PageLinks(title, headings, tuple(links), visible, malformed)
 
 
-def _add(links: list[FoundLink], base: str, origin: str, href: str | None, label: str, context: str = "") -> None:
+def _add(links: list[FoundLink], base: str, origin: str, href: str | None, label: str, context: str = "") -> int:
     """Resolve ``href`` against ``base`` (whose ``scheme://host`` is ``origin``) and keep it when
-    it is http(s). Root-relative and absolute links, most of a big site's, skip ``urljoin``:
-    it costs more than parsing the page."""
+    it is http(s); returns 1 when the link was malformed and skipped, else 0. Root-relative and
+    absolute links, most of a big site's, skip ``urljoin``: it costs more than parsing the page."""
     if not href:
-        return
+        return 0
     href = href.strip()
     if not href:
-        return
+        return 0
     if href[0] == "/" and href[1:2] != "/" and origin and "\\" not in href:
         absolute = origin + href
     elif href.startswith(("http://", "https://")) and "\\" not in href:
         absolute = href
     elif href.lower().startswith(_SKIP_SCHEMES):
-        return
+        return 0
     else:
         try:
             absolute = urljoin(base, href)
         except ValueError:
-            return
+            return 1
         if not absolute.lower().startswith(("http://", "https://")):
-            return
+            return 0
     if "#" in absolute:
         absolute = absolute.split("#", 1)[0]
+    if ("[" in absolute or "]" in absolute or not absolute.isascii()) and not is_wellformed(absolute):
+        return 1  # (brackets and non-ASCII hosts are what urlsplit refuses; plain links skip the check)
     links.append(FoundLink(absolute, label[:300], context))
+    return 0
 
 
 def _origin(url: str) -> str:
@@ -201,6 +208,6 @@ def pdf_links(body: bytes, max_pages: int = 200) -> list[str]:
         pdf.close()
     out: list[str] = []
     for url in found:
-        if urlsplit(url).scheme in ("http", "https") and url not in out:
+        if url.lower().startswith(("http://", "https://")) and is_wellformed(url) and url not in out:
             out.append(url.split("#", 1)[0])
     return out

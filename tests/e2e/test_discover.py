@@ -39,10 +39,8 @@ def demo_config_without_items(tmp_path: Path, base: str, name: str = "config.tom
     text = CONFIG_TEMPLATE.read_text(encoding="utf-8").replace("{base}", base)
     head = re.split(r"(?m)^\[items\.", text)[0]
     path = tmp_path / name
-    # no browser, no evidence bundle (screenshots, page images), no spacing between requests to
-    # 127.0.0.1: no test here looks at them, and the spacing was most of each run's time
-    path.write_text(head + '\n[browser]\nmode = "never"\n[evidence]\nenabled = false\n'
-                    '[http]\nper_host_interval = 0\n', encoding="utf-8")
+    # no browser, no evidence bundle (screenshots, page images): no test here looks at them
+    path.write_text(head + '\n[browser]\nmode = "never"\n[evidence]\nenabled = false\n', encoding="utf-8")
     return path
 
 

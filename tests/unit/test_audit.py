@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,60 @@ def test_metadata_and_private_addresses_are_never_fetched_for_a_public_site(url:
     assert url not in fetcher.fetched
     o3 = next(i for i in result.items if i.code == "O3")
     assert o3.urls[0].findings[0].reason == "blocked_address"
+
+
+class StallFetcher(FakeFetcher):
+    """The homepage answers; every URL with 'stall' in it never does (a tarpit)."""
+
+    async def fetch(self, url: str) -> FetchResult:
+        if "stall" in url:
+            self.fetched.append(url)
+            await asyncio.sleep(3600)
+        return await super().fetch(url)
+
+
+def test_run_deadline_ends_a_stalled_run_and_reports_every_item() -> None:
+    home = PAGE.format('<a href="stall-page.html">อำนาจหน้าที่</a><a href="http://[">broken</a>')
+    fetcher = StallFetcher({HOME: (200, home)})
+    items = f'[items.O3]\nurls = ["{HOME}stall-o3.html"]\n[items.O1]\nurls = ["{HOME}stall-o1.html"]'
+    config = parse_config_text(f"""
+[agency]
+name = "กรมทดสอบ"
+homepage = "{HOME}"
+[audit]
+checklist = "ita-2567"
+select = ["O3", "O1"]
+max_minutes = 0.03
+[http]
+soft_404_probe = false
+{items}""", "test.toml", Path("."))  # max_minutes = 0.03: 1.8 s
+    started = time.monotonic()
+    result = run_audit(config, fetcher=fetcher)
+    assert time.monotonic() - started < 10
+    assert {i.code for i in result.items} == {"O1", "O3"}
+    for item in result.items:
+        assert item.status is Status.UNVERIFIED
+        assert item.urls[0].findings[0].reason == "run_deadline"
+    assert result.complete  # the homepage answered: a deadline is not a broken run
+    assert result.crawl is not None and result.crawl.limit_reached == "run_deadline"  # cut short: never "not linked"
+
+
+def test_malformed_link_and_a_raising_check_never_stop_the_run() -> None:
+    def broken_check(page, item, ctx):  # noqa: ANN001, ANN202
+        raise KeyError("bug in a check")
+
+    home = PAGE.format('<a href="http://[">broken</a><a href="o3.html">อำนาจหน้าที่</a>')
+    fetcher = FakeFetcher({HOME: (200, home), HOME + "o3.html": (200, PAGE.format(""))})
+    result = run_audit(loaded(f'[items.O3]\nurls = ["{HOME}o3.html"]'), fetcher=fetcher)
+    o3 = next(i for i in result.items if i.code == "O3")
+    assert o3.status is Status.PASS
+    from oit_checker.audit import _checked
+    from oit_checker.checks import Page
+
+    findings = _checked(broken_check, Page(fetcher_result(HOME), None), o3, None)  # type: ignore[arg-type]
+    assert [(f.status, f.reason) for f in findings] == [(Status.UNVERIFIED, "internal_error")]
+    assert "KeyError" in findings[0].params["detail"]
+
+
+def fetcher_result(url: str) -> FetchResult:
+    return FetchResult(url=url, final_url=url, status=200, body=b"", headers={})
