@@ -272,3 +272,16 @@ def test_all_checks_run_on_a_good_page() -> None:
     p = page("ประจำปีงบประมาณ พ.ศ. 2566 " + REPORT)
     assert reasons(run_checks(p, O24, CTX)) == ["reachable", "public", "linked_from_main_site", "fiscal_year_found",
                                                  "elements_found"]
+
+
+@pytest.mark.parametrize("run", ["a" * 200_000, "1" * 200_000, "ก" * 200_000, "a." * 100_000])
+def test_detectors_are_linear_on_long_runs(run: str) -> None:
+    # a hostile page (an endless body cut at the cap) once held the e-mail and money patterns for hours
+    import time
+
+    from oit_checker.checks.detectors import DETECTOR_FUNCTIONS
+
+    for name, detect in DETECTOR_FUNCTIONS.items():
+        started = time.perf_counter()
+        assert detect(run) is None, name
+        assert time.perf_counter() - started < 2, name
