@@ -26,8 +26,10 @@ deps-demo:
 demo: deps-demo $(BIN)/oit-checker
 	@$(BIN)/python scripts/run_demo.py
 
+# Two workers, each test file on one (its servers and fixtures are shared within the file): the suite
+# mostly waits on local servers and the browser, so two workers halve it on a 2-core machine.
 test: deps $(BIN)/oit-checker
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # Pinned ruff and mypy (the test extra), outside the test run: a new release cannot turn `make test` red.
 lint: $(BIN)/oit-checker
