@@ -30,8 +30,11 @@ import time
 import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from mkpdf import pdf_with_links
+
+from oit_checker.config import LoadedConfig, load_config
 
 HTML = "text/html; charset=utf-8"
 THAI_PAGE = "/ita/อำนาจหน้าที่.html"
@@ -182,3 +185,28 @@ CHECKLIST = "\n".join(
     + [f'[[items]]\ncode = "T{n}"\nname_th = "ข้อทดสอบ {n}"\nperiod = "none"\n'
        + ('allowed_hosts = ["127.0.0.2"]\n' if n in (3, 8) else "") for n in range(1, 12)])
 """A checklist with the items T1–T11 (no elements, no period: only location matters)."""
+
+
+def crawl_config(tmp_path: Path, homepage: str, checklist: str, urls: dict[str, str], tables: str) -> LoadedConfig:
+    """``tmp_path/config.toml`` auditing ``urls`` (code -> URL) of ``checklist`` (TOML text) on
+    ``homepage`` with no politeness, retries or soft-404 probe; ``tables`` adds [browser], [crawl] …"""
+    (tmp_path / "checklist.toml").write_text(checklist, encoding="utf-8")
+    items = "\n".join(f'[items.{code}]\nurls = ["{url}"]' for code, url in urls.items())
+    (tmp_path / "config.toml").write_text(f"""
+[agency]
+name = "กรมทดสอบการสำรวจ"
+homepage = "{homepage}"
+domains = ["127.0.0.1"]
+[audit]
+checklist = "checklist.toml"
+[http]
+per_host_interval = 0
+retries = 0
+connect_timeout = 2
+read_timeout = 5
+soft_404_probe = false
+{tables}
+{items}
+""", encoding="utf-8")
+    return load_config(tmp_path / "config.toml")
+

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawl_site import BIG_PDF_BYTES, CHECKLIST, THAI_PAGE, CrawlSites
+from crawl_site import BIG_PDF_BYTES, CHECKLIST, THAI_PAGE, CrawlSites, crawl_config
 
 from oit_checker.audit import audit_async, http_options, run_audit
-from oit_checker.config import LoadedConfig, load_config
+from oit_checker.config import LoadedConfig
 from oit_checker.fetch.http import HttpFetcher
 from oit_checker.fetch.interface import BodyCap
 from oit_checker.models import AuditResult, Check, FetchResult, Finding, Status
@@ -32,29 +32,9 @@ def robots_sites() -> Iterator[CrawlSites]:
 
 
 def config(tmp_path: Path, sites: CrawlSites, crawl: str = "max_depth = 10", items: list[str] | None = None) -> LoadedConfig:
-    (tmp_path / "checklist.toml").write_text(CHECKLIST, encoding="utf-8")
     urls = sites.items()
-    tables = "\n".join(f'[items.{code}]\nurls = ["{urls[code]}"]' for code in (items or list(urls)))
-    (tmp_path / "config.toml").write_text(f"""
-[agency]
-name = "กรมทดสอบการสำรวจ"
-homepage = "{sites.main.base}/"
-domains = ["127.0.0.1"]
-[audit]
-checklist = "checklist.toml"
-[http]
-per_host_interval = 0
-retries = 0
-connect_timeout = 2
-read_timeout = 5
-soft_404_probe = false
-[browser]
-mode = "never"
-[crawl]
-{crawl}
-{tables}
-""", encoding="utf-8")
-    return load_config(tmp_path / "config.toml")
+    return crawl_config(tmp_path, f"{sites.main.base}/", CHECKLIST, {code: urls[code] for code in (items or list(urls))},
+                        f'[browser]\nmode = "never"\n[crawl]\n{crawl}')
 
 
 class RecordingFetcher(HttpFetcher):

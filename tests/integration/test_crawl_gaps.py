@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from crawl_site import HTML, _Host
+from crawl_site import HTML, _Host, crawl_config
 from mkpdf import pdf_with_links
 
 from oit_checker.audit import audit_async, http_options
-from oit_checker.config import LoadedConfig, load_config
+from oit_checker.config import LoadedConfig
 from oit_checker.crawl import Crawler, CrawlOptions
 from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions
 from oit_checker.fetch.http import HttpFetcher
@@ -143,28 +143,7 @@ async def renderer() -> AsyncIterator[BrowserFetcher]:
 
 
 def config(tmp_path: Path, site: GapSite, crawl: str = "") -> LoadedConfig:
-    (tmp_path / "checklist.toml").write_text(CHECKLIST, encoding="utf-8")
-    tables = "\n".join(f'[items.{code}]\nurls = ["{url}"]' for code, url in site.items().items())
-    (tmp_path / "config.toml").write_text(f"""
-[agency]
-name = "กรมทดสอบช่องว่าง"
-homepage = "{site.main.base}/"
-domains = ["127.0.0.1"]
-[audit]
-checklist = "checklist.toml"
-[http]
-per_host_interval = 0
-retries = 0
-connect_timeout = 2
-read_timeout = 5
-soft_404_probe = false
-[evidence]
-enabled = false
-[crawl]
-{crawl}
-{tables}
-""", encoding="utf-8")
-    return load_config(tmp_path / "config.toml")
+    return crawl_config(tmp_path, f"{site.main.base}/", CHECKLIST, site.items(), f"[evidence]\nenabled = false\n[crawl]\n{crawl}")
 
 
 def location(result: AuditResult, code: str) -> Finding:
