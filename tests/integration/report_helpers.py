@@ -13,7 +13,6 @@ from pathlib import Path
 
 from oit_checker.audit import run_audit as _run_audit
 from oit_checker.config import LoadedConfig, parse_config_text
-from oit_checker.demo import demo_config, start_demo_server
 from oit_checker.demo.server import start_site_server
 from oit_checker.models import AuditResult, ItemResult, UrlResult
 
@@ -48,12 +47,6 @@ def run_audit(loaded: LoadedConfig, evidence: Path) -> AuditResult:
             del os.environ[EVIDENCE_ENV]
         else:
             os.environ[EVIDENCE_ENV] = previous
-
-
-def demo_result(evidence: Path) -> AuditResult:
-    """A real audit of the bundled demo site."""
-    with start_demo_server() as server:
-        return run_audit(demo_config(server.base_url), evidence)
 
 
 def hostile_site(root: Path) -> Path:
