@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from difflib import SequenceMatcher
 from urllib.parse import unquote, urlsplit
 
 from .checklist import Item
 from .checks.interface import Attachment
 from .models import Document, FetchResult, Link
-from .thai import normalize_phrase_variants
+from .thai import common_run, normalize_phrase_variants
 from .urls import blocked_reason, host_matches, host_of, page_key
 
 DOCUMENT_EXTENSIONS = frozenset(
@@ -53,8 +52,7 @@ def names_item(text: str, item: Item) -> bool:
             or (words.startswith(code) and not words[len(code):len(code) + 1].isdigit()):
         return True
     name = normalize_phrase_variants(item.name_th).lower()
-    match = SequenceMatcher(None, words, name, autojunk=False).find_longest_match(0, len(words), 0, len(name))
-    if match.size >= min(NAME_OVERLAP, len(name)):
+    if common_run(words, name)[1] >= min(NAME_OVERLAP, len(name)):
         return True
     for element in item.elements:
         for phrase in element.phrases:

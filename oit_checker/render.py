@@ -37,7 +37,7 @@ from typing import Any
 from . import __version__
 from .checklist import Item
 from .checks import Context, Page, run_checks
-from .checks.content import SCRIPT_SHELL_CHARS, check_content
+from .checks.content import check_content, is_script_shell
 from .checks.fresh import check_fresh
 from .config import LoadedConfig, host_is_private
 from .evidence import THUMBNAIL_QUALITY, THUMBNAIL_WIDTH, EvidenceOptions, EvidenceRun, prune, resolve_dir
@@ -49,7 +49,6 @@ from .fetch.proxy import ProxySettings
 from .messages import REASONS
 from .models import AuditResult, Check, FetchResult, Finding, ItemResult, Status
 from .social import SocialRules, judge, load_rules
-from .thai import compact
 from .urls import host_matches, host_of
 
 MODES = ("auto", "always", "never")
@@ -93,8 +92,7 @@ def needs_browser(item: Item, url: str, page: Page | None, *, mode: str, rules: 
     if host_matches(host, tuple(hosts)):
         needs.append("host")
     doc = page.doc if page is not None else None
-    if page is not None and page.fetch.ok and doc is not None and doc.kind == "html" and doc.scripts \
-            and len(compact("\n".join((doc.title, *doc.headings, doc.text)))) < SCRIPT_SHELL_CHARS:
+    if page is not None and page.fetch.ok and doc is not None and is_script_shell(doc):
         needs.append("script")
     if mode == "always" and (doc is None or doc.kind == "html"):
         needs.append("always")

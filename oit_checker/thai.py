@@ -24,6 +24,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 __all__ = [
     "ERA_PATTERN",
@@ -31,6 +32,7 @@ __all__ = [
     "DateMention",
     "be_to_ce",
     "ce_to_be",
+    "common_run",
     "compact",
     "find_dates",
     "fiscal_year_bounds",
@@ -384,6 +386,13 @@ def compact(text: str) -> str:
     the middle of Thai words (and drop them between words), so phrases are matched on this.
     Whitespace goes first, so that a sara am split by a space ('อํ า') is composed too."""
     return normalize("".join(text.split())).lower()
+
+
+def common_run(text: str, other: str) -> tuple[int, int]:
+    """``(start in text, length)`` of the longest run of characters ``text`` shares with ``other``
+    (compacted texts: "does this link text, line or statement name the item?")."""
+    match = SequenceMatcher(None, text, other, autojunk=False).find_longest_match(0, len(text), 0, len(other))
+    return match.a, match.size
 
 
 _PHRASE_VARIANT_RULES = [(re.compile(key), value) for key, value in PHRASE_VARIANTS.items()]

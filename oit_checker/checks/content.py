@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 import string
 from array import array
-from difflib import SequenceMatcher
 from typing import Any
 
 from ..checklist import Element, Item
 from ..models import Check, Document, Finding, Status
-from ..thai import TONE_MARKS, compact, normalize, normalize_phrase_variants
+from ..thai import TONE_MARKS, common_run, compact, normalize, normalize_phrase_variants
 from .detectors import DETECTOR_FUNCTIONS
 from .documents import (
     is_unreadable,
@@ -108,8 +107,7 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if statement is not None:  # "ไม่มีเรื่องร้องเรียน": written out, as the NACC asks (checks/nil.py)
         return [Finding(Check.CONTENT, Status.PASS, "nil_statement", {"statement": statement},
                         {**evidence, "statement": statement})]
-    if doc.kind == "html" and doc.scripts and len(compact(doc.title + doc.text)) < SCRIPT_SHELL_CHARS \
-            and doc.text_source != "chromium" and not page.attachments:  # a page the browser rendered is judged as it is
+    if is_script_shell(doc) and not page.attachments:  # a page the browser rendered is judged as it is
         return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]
     reason = "missing_element"
     in_content = [name for name, where_found in found_in.items() if where_found != SITE_CONTACT]
@@ -198,9 +196,8 @@ def without_item_titles(text: str, item: Item) -> str:
     for line in text.splitlines():
         squeezed = compact(line)
         if squeezed and len(name) >= MIN_NAME and not NIL_WORDS.search(squeezed):
-            match = SequenceMatcher(None, squeezed, name, autojunk=False).find_longest_match(
-                0, len(squeezed), 0, len(name))
-            if match.size >= TITLE_SHARE * len(squeezed) and match.size >= TITLE_SHARE * len(name):
+            _, size = common_run(squeezed, name)
+            if size >= TITLE_SHARE * len(squeezed) and size >= TITLE_SHARE * len(name):
                 continue
         kept.append(line)
     return "\n".join(kept)
@@ -211,6 +208,12 @@ NIL_WORDS = re.compile("ไม่มี|ไม่พบ")
 MIN_NAME = 15
 """Item names shorter than this (``โครงสร้าง``, ``Social Network``) are too short to tell a title line
 by: "แผนผังโครงสร้าง" is content of O1."""
+
+
+def is_script_shell(doc: Document) -> bool:
+    """An HTML page with scripts and almost no text, not yet rendered: built by JavaScript."""
+    return doc.kind == "html" and bool(doc.scripts) and doc.text_source != "chromium" \
+        and len(compact("\n".join((doc.title, *doc.headings, doc.text)))) < SCRIPT_SHELL_CHARS
 
 
 def where(doc: Document) -> dict[str, str]:

@@ -10,10 +10,9 @@ the words right after "ไม่มี" share a run of characters with the item'
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 from ..checklist import Item
-from ..thai import compact
+from ..thai import common_run, compact
 
 _NIL = re.compile(r"(?:ไม่มี|ไม่พบ)(?P<subject>.{4,40})")
 SUBJECT_OVERLAP = 6
@@ -33,8 +32,7 @@ def nil_statement(text: str, item: Item) -> str | None:
             subject = match.group("subject").removeprefix("การ")
             if _NOT_NIL.match(subject):
                 continue
-            overlap = SequenceMatcher(None, subject, name, autojunk=False).find_longest_match(
-                0, len(subject), 0, len(name))
-            if overlap.size >= SUBJECT_OVERLAP and overlap.a <= SUBJECT_START:
+            start, size = common_run(subject, name)
+            if size >= SUBJECT_OVERLAP and start <= SUBJECT_START:
                 return " ".join(line.split())[:200]
     return None

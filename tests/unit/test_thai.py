@@ -392,6 +392,7 @@ def test_public_api_is_exported() -> None:
             "DateMention",
             "be_to_ce",
             "ce_to_be",
+            "common_run",
             "compact",
             "find_dates",
             "fiscal_year_bounds",
