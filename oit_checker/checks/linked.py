@@ -18,18 +18,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import attachments as linking
 from ..checklist import Item
-from ..models import Check, Finding, Status
-from ..urls import host_matches, host_of
+from ..models import Check, FetchResult, Finding, Status
+from ..urls import host_matches
 from .fresh import check_fresh
 from .interface import Attachment, Context, Page
 
 BROKEN_ERRORS = frozenset({"redirect_loop", "too_many_redirects"})
 """Fetch errors that mean the link itself is broken (not our network)."""
-DEAD_SERVER = frozenset({"connect_error", "dns_error"})
-"""Fetch errors that mean the server is down, ours or theirs."""
+DEAD_HOST_ERRORS = frozenset({"dns_error", "connect_error"})
+"""Fetch errors that mean the server is down (ours or the agency's: see ``own_server_down``)."""
 UNSURE_STATUSES = frozenset({401, 403, 407, 408, 429, 999})
 """Client statuses that may be a firewall answering us rather than a missing file."""
 MAX_LISTED = 5
@@ -38,13 +39,19 @@ _EVIDENCE_WORDS = re.compile(
     r"|คลิก|click|pdf|doc|xls|ปีงบประมาณ|[0-9]{4}", re.IGNORECASE)
 
 
+def own_server_down(fetch: FetchResult, ctx: Context) -> bool:
+    """The agency's own server would not answer (name or connection) while its homepage did: what
+    the assessor meets too, so it is the agency's fault, not our network's."""
+    return fetch.error in DEAD_HOST_ERRORS and ctx.homepage_ok \
+        and host_matches(urlsplit(fetch.final_url).hostname or "", ctx.domains)
+
+
 def is_broken(attachment: Attachment, ctx: Context) -> bool:
     """Is the linked evidence missing for everyone, not just for us? A dead server on the agency's
     own host counts when its homepage answered (the assessor meets the same dead link)."""
     fetch = attachment.fetch
     if fetch.error is not None:
-        own_host_down = fetch.error in DEAD_SERVER and ctx.homepage_ok and host_matches(host_of(fetch.url), ctx.domains)
-        return fetch.error in BROKEN_ERRORS or own_host_down
+        return fetch.error in BROKEN_ERRORS or own_server_down(fetch, ctx)
     status = fetch.status or 0
     return 400 <= status < 500 and status not in UNSURE_STATUSES
 

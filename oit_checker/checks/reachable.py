@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from ..checklist import Item
 from ..models import Check, Finding, Status
 from ..thai import compact
-from ..urls import host_matches
 from .content import _Text, judged_text, match_element
 from .interface import Context, Page
+from .linked import own_server_down
 from .text import content_headings, content_text
 
 NETWORK_ERRORS = {
@@ -26,8 +26,6 @@ NETWORK_ERRORS = {
     "tls_handshake_failed": Status.UNVERIFIED, "host_unresponsive": Status.UNVERIFIED,
     "bad_response": Status.UNVERIFIED, "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
 }
-DEAD_HOST_ERRORS = frozenset({"dns_error", "connect_error"})
-"""Failures that are the site's when they happen on its own host while its homepage answers."""
 LEFT_TO_PUBLIC = frozenset({401, 403, 999})
 """Statuses the public check judges (login wall or bot wall)."""
 NOT_FOUND_PHRASES = tuple(compact(p) for p in (
@@ -53,8 +51,7 @@ def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
     fetch = page.fetch
     evidence = {"final_url": fetch.final_url, "http_status": fetch.status, "attempts": fetch.attempts}
     if fetch.error:
-        if fetch.error in DEAD_HOST_ERRORS and ctx.homepage_ok and host_matches(urlsplit(fetch.final_url).hostname
-                                                                                 or "", ctx.domains):
+        if own_server_down(fetch, ctx):
             return [Finding(Check.REACHABLE, Status.FAIL, fetch.error, {"detail": fetch.error_detail, "fix": "own_host"},
                             {**evidence, "homepage_ok": True, "homepage": ctx.homepage})]
         # An error this table does not know is still no proof against the agency: unverified.
