@@ -30,6 +30,8 @@ class Period(StrEnum):
     """The first half of the current fiscal year: October to March."""
     MONTHLY = "monthly"
     """Every month of the current fiscal year so far (each month once it has ended)."""
+    CURRENT_AND_PREVIOUS_FISCAL_YEAR = "current_and_previous_fiscal_year"
+    """Evidence for both years: e.g. a plan of the current year and the report of the previous one."""
     NONE = "none"
 
 
@@ -146,6 +148,9 @@ class Checklist(_Strict):
     title_en: str = ""
     assessment_year: int = Field(ge=2550, le=2700)
     """The assessment (fiscal) year, B.E."""
+    kind: str = Field(default="general", pattern=r"^[a-z][a-z0-9_-]*$")
+    """Whose list it is: ``general`` (the NACC's list for all agencies), ``ovec`` (vocational
+    colleges), ``moph`` (the Ministry of Public Health's MOIT), or an agency family's own word."""
     partial: bool = False
     """True when the list is known to be incomplete."""
     notes: str = ""

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from .checklist import Checklist, _read_toml, _Strict, load_checklist, validate_model
+from .checklist_choice import CONFIGURED, NEWEST_GENERAL, ChecklistChoice, describe, newest_general
 from .errors import ConfigError
 
 DEFAULT_USER_AGENT = "oit-checker/{version} (+https://github.com/oit-checker/oit-checker; OIT disclosure audit)"
@@ -37,6 +38,21 @@ class Agency(_Strict):
     """The main website's homepage; where assessors start."""
     domains: tuple[str, ...] = ()
     """Hosts that count as the main website (subdomains included); default: the homepage host."""
+    serve_from: dict[str, str] = {}
+    """Production origin -> where it is served now (``"https://college.vercel.app" =
+    "http://127.0.0.1:3000"``): a staging copy audited as if it were the real site; reports show
+    the production URLs."""
+
+    @field_validator("serve_from")
+    @classmethod
+    def _origins(cls, value: dict[str, str]) -> dict[str, str]:
+        for production, actual in value.items():
+            for origin in (production, actual):
+                parts = urlsplit(origin)
+                if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") \
+                        or parts.query or parts.fragment:
+                    raise ValueError(f"{origin!r} is not an origin (scheme://host[:port], no path)")
+        return {k.rstrip("/"): v.rstrip("/") for k, v in value.items()}
 
     @field_validator("homepage")
     @classmethod
@@ -54,8 +70,9 @@ class Agency(_Strict):
 class AuditSettings(_Strict):
     """What to audit and how to report it."""
 
-    checklist: str = "ita-2567"
-    """A bundled checklist id, or a path (relative to the config file) to a checklist TOML."""
+    checklist: str = ""
+    """A bundled checklist id, or a path (relative to the config file) to a checklist TOML; empty:
+    the newest bundled general list, and the report says which and why (``checklist_choice``)."""
     select: tuple[str, ...] = ()
     """Audit only these item codes (e.g. the ones a division answers for); default: every item."""
     lang: str = Field(default="th", pattern="^(th|en)$")
@@ -144,6 +161,9 @@ class ItemUrls(_Strict):
 
     urls: tuple[str, ...] = ()
     note: str = ""
+    urls_mode: str = Field(default="any", pattern="^(any|all)$")
+    """``any``: the URLs are alternatives, the best one decides; ``all``: the item needs every one
+    (a plan *and* its report), the worst one decides."""
 
     @field_validator("urls")
     @classmethod
@@ -350,10 +370,13 @@ class Config(_Strict):
 class LoadedConfig:
     """A validated config together with its checklist and where it came from."""
 
-    def __init__(self, config: Config, checklist: Checklist, path: str) -> None:
+    def __init__(self, config: Config, checklist: Checklist, path: str,
+                 choice: ChecklistChoice | None = None) -> None:
         self.config = config
         self.checklist = checklist
         self.path = path
+        self.choice = choice or describe(checklist, CONFIGURED)
+        """Which checklist and why (reported in every format)."""
 
     @property
     def agency(self) -> Agency:
@@ -387,14 +410,17 @@ def parse_config_text(text: str, name: str, base_dir: Path) -> LoadedConfig:
 def parse_config(data: dict[str, Any], name: str, base_dir: Path) -> LoadedConfig:
     """Validate parsed TOML; item codes must exist in the checklist."""
     config = validate_model(Config, data, name)
-    checklist = load_checklist(config.audit.checklist, relative_to=base_dir)
+    if config.audit.checklist:
+        checklist, why = load_checklist(config.audit.checklist, relative_to=base_dir), CONFIGURED
+    else:
+        checklist, why = newest_general(), NEWEST_GENERAL
     keys = [(f"items.{code}", code) for code in config.items]
     keys += [(f"audit.select[{i}]", code) for i, code in enumerate(config.audit.select)]
     for key, code in keys:
         if checklist.item(code) is None:
             raise ConfigError(name, key, f"item {code} is not in checklist {checklist.id}",
                               f"use one of: {', '.join(checklist.codes)}")
-    return LoadedConfig(config, checklist, name)
+    return LoadedConfig(config, checklist, name, describe(checklist, why))
 
 
 def host_is_private(host: str) -> bool:
