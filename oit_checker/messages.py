@@ -38,6 +38,11 @@ REASONS: dict[str, Reason] = {
         "ยังไม่ได้ระบุ URL สำหรับข้อนี้", "No URL has been given for this item",
         "ระบุ URL ของหน้าที่เผยแพร่ข้อมูลข้อนี้ใน config.toml ([items.{code}] urls)",
         "Add the URL of the page that publishes this item to config.toml ([items.{code}] urls)"),
+    "required_url_not_passing": _r(C.ITEM, S.FAIL,
+        "ข้อนี้ต้องผ่านครบทุก URL (urls_mode = \"all\") แต่ {url} ยังไม่ผ่าน ({status})",
+        "This item needs every URL to pass (urls_mode = \"all\"), but {url} does not ({status})",
+        "แก้หน้าหรือเอกสารที่ URL นี้ตามรายการปัญหาของ URL นั้น ข้อนี้จึงจะผ่าน",
+        "Fix the page or document at this URL (see its own findings); the item passes only when every URL does"),
     # reachable
     "reachable": _r(C.REACHABLE, S.PASS, "เปิดได้ (HTTP {http_status})", "Opens (HTTP {http_status})"),
     "long_redirect_chain": _r(C.REACHABLE, S.WARN,
@@ -341,6 +346,11 @@ UI: dict[str, dict[str, str]] = {
     "th": {
         "title": "ผลการตรวจ OIT: {agency}",
         "checklist": "รายการตรวจ {checklist} (ปีประเมิน พ.ศ. {year})",
+        "choice_default": "ไม่ได้กำหนด [audit] checklist จึงใช้รายการทั่วไปล่าสุดที่มีในโปรแกรม: {checklist} (ปี {year})",
+        "choice_other_year": "ขณะนี้เป็นรอบการประเมิน ITA ปี {current} แต่รายการ {checklist} เป็นของปี {year}: "
+                             "ตรวจรายการข้อกับคู่มือการประเมินของ ป.ป.ช. ปี {current} ก่อนส่ง",
+        "choice_partial": "รายการ {checklist} ยังไม่ครบทุกข้อ: ข้อที่ไม่มีในรายการไม่ได้ตรวจ",
+        "choice_unverified": "{count} ข้อยังไม่มีแหล่งยืนยันชื่อและเกณฑ์ ({codes}): ไม่ผ่านในข้อเหล่านี้ให้ตรวจเกณฑ์ก่อนแก้",
         "summary": "สรุป {total} ข้อ: ผ่าน {pass} · ควรตรวจ {warn} · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified}",
         "fix": "วิธีแก้",
         "passing_url": "ผ่านด้วย URL: {url}",
@@ -499,6 +509,12 @@ UI: dict[str, dict[str, str]] = {
     "en": {
         "title": "OIT audit: {agency}",
         "checklist": "Checklist {checklist} (assessment year B.E. {year})",
+        "choice_default": "No [audit] checklist is set, so the newest bundled general list is used: {checklist} ({year})",
+        "choice_other_year": "ITA {current} is being assessed now, but {checklist} is the {year} list: "
+                             "check the items against the NACC manual for {current} before submitting",
+        "choice_partial": "{checklist} is partial: items not in it are not checked",
+        "choice_unverified": "{count} items have no source confirming their name and rules ({codes}): "
+                             "check the rule before acting on a fail there",
         "summary": "{total} items: {pass} pass · {warn} warn · {fail} fail · {unverified} unverified",
         "fix": "Fix",
         "passing_url": "Passes with URL: {url}",

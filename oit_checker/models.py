@@ -292,6 +292,9 @@ class AuditResult:
     """Within this many days of ``deadline``, items still failing are raised (``[assessment] warn_days``)."""
     evidence_dir: str | None = None
     """Where this run's evidence bundle was written (None when evidence is off)."""
+    checklist_choice: dict[str, Any] = field(default_factory=dict)
+    """Which checklist and why (``ChecklistChoice.to_dict``): chosen or configured, its year against
+    the round being assessed, what is partial or unverified. Every report says it."""
     browser: dict[str, Any] = field(default_factory=dict)
     """How pages were rendered: ``mode``, the browser ``used``, pages ``rendered``, and the
     ``problem`` (``no_browser``, ``browser_off``) when some page needed a browser it did not get."""

@@ -18,13 +18,15 @@ from ..checklist import Item
 from ..models import Check, Finding, Status
 from .documents import is_unreadable, never_fail_unsure
 from .interface import Context, Page
-from .period import judge_period, required_fiscal_year
+from .period import judge_period, required_fiscal_year, single_years
 
 __all__ = ["check_fresh", "required_fiscal_year"]
 
 
 def check_fresh(page: Page, item: Item, ctx: Context) -> list[Finding]:
     """See the module docstring. Silent when there is no readable text (content says why)."""
+    if len(singles := single_years(item)) > 1:  # both years required: one verdict per year
+        return [f for single in singles for f in check_fresh(page, single, ctx)]
     if required_fiscal_year(item, ctx) is None:
         return [Finding(Check.FRESH, Status.PASS, "no_period_required")]
     doc = page.doc

@@ -26,6 +26,7 @@ from ..models import Check, FetchResult, Finding, Status
 from ..urls import host_matches
 from .fresh import check_fresh
 from .interface import Attachment, Context, Page
+from .period import single_years
 
 BROKEN_ERRORS = frozenset({"redirect_loop", "too_many_redirects"})
 """Fetch errors that mean the link itself is broken (not our network)."""
@@ -57,7 +58,10 @@ def is_broken(attachment: Attachment, ctx: Context) -> bool:
 
 
 def check_fresh_linked(page: Page, item: Item, ctx: Context) -> list[Finding]:
-    """``check_fresh`` over the page and the evidence it links (see the module docstring)."""
+    """``check_fresh`` over the page and the evidence it links (see the module docstring); a
+    two-year item is judged year by year, each year by whichever source covers it."""
+    if len(singles := single_years(item)) > 1:
+        return [f for single in singles for f in check_fresh_linked(page, single, ctx)]
     own = check_fresh(page, item, ctx)
     readable = [a for a in page.attachments if a.fetch.ok and a.doc is not None]
     if not readable:

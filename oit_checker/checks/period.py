@@ -90,9 +90,20 @@ MONTHS_TH = ("", "มกราคม", "กุมภาพันธ์", "มี
 MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def single_years(item: Item) -> tuple[Item, ...]:
+    """The item as one-year requirements: ``current_and_previous_fiscal_year`` is judged as the
+    current year and the previous year apart (each may be covered by another linked file, and the
+    report names the year that is missing); any other item is itself."""
+    if item.period is not Period.CURRENT_AND_PREVIOUS_FISCAL_YEAR:
+        return (item,)
+    return tuple(item.model_copy(update={"period": p}) for p in (Period.CURRENT_FISCAL_YEAR, Period.PREVIOUS_FISCAL_YEAR))
+
+
 def required_fiscal_year(item: Item, ctx: Context) -> int | None:
-    """The B.E. fiscal year the item's content must cover, or None when no year is required."""
-    if item.period in (Period.CURRENT_FISCAL_YEAR, Period.SIX_MONTHS, Period.MONTHLY):
+    """The B.E. fiscal year the item's content must cover, or None when no year is required (for a
+    two-year item, the current one: see ``single_years``)."""
+    if item.period in (Period.CURRENT_FISCAL_YEAR, Period.SIX_MONTHS, Period.MONTHLY,
+                       Period.CURRENT_AND_PREVIOUS_FISCAL_YEAR):
         return ctx.assessment_year
     if item.period is Period.PREVIOUS_FISCAL_YEAR:
         return ctx.assessment_year - 1

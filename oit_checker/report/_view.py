@@ -271,6 +271,32 @@ def hints(result: AuditResult, lang: str) -> list[str]:
     return out
 
 
+MAX_CODES_NAMED = 8
+"""Unverified item codes named in the checklist note; more are counted."""
+
+
+def choice_notes(result: AuditResult, lang: str) -> list[str]:
+    """What the report says about the checklist used: chosen by default (and which), another year's
+    list than the round being assessed, partial, items no good source confirms."""
+    choice = result.checklist_choice
+    if not choice:
+        return []
+    out = []
+    if choice["why"] == "newest_general":
+        out.append(ui("choice_default", lang, checklist=choice["id"], year=choice["assessment_year"]))
+    if choice["other_year"]:
+        out.append(ui("choice_other_year", lang, checklist=choice["id"], year=choice["assessment_year"],
+                      current=choice["current_assessment_year"]))
+    if choice["partial"]:
+        out.append(ui("choice_partial", lang, checklist=choice["id"]))
+    codes = list(choice["unverified_items"])
+    if codes:
+        named = ", ".join(codes[:MAX_CODES_NAMED]) + (f" (+{len(codes) - MAX_CODES_NAMED})"
+                                                      if len(codes) > MAX_CODES_NAMED else "")
+        out.append(ui("choice_unverified", lang, codes=named, count=len(codes)))
+    return out
+
+
 def status_word(status: Status, lang: str) -> str:
     """The status in ``lang`` (re-exported for the reporters)."""
     return status_label(status, lang)

@@ -20,6 +20,7 @@ from rich.text import Text
 from ..deadline import deadline_text
 from ..messages import reason_fix, reason_message, status_label, ui
 from ..models import AuditResult, Finding, ItemResult, Status
+from ._view import choice_notes
 from .crawl_section import crawl_lines
 from .interface import Reporter
 from .terminal import terminal_safe
@@ -54,6 +55,9 @@ class ConsoleReporter(Reporter):
             (ui("title", lang, agency=result.agency_name), "bold"), "\n",
             ui("checklist", lang, checklist=result.checklist_id, year=result.assessment_year), "\n",
             (result.homepage, "dim"), "  ", (result.finished_at.strftime("%Y-%m-%d %H:%M UTC"), "dim"))
+        for note in choice_notes(result, lang):  # which list, and why: never silently another year's
+            header.append("\n")
+            header.append("• " + note, style="yellow")
         console.print(Panel(header, expand=False))
         self._widths = self._column_widths(result.items)
         for group, items in _grouped(result.items):

@@ -51,6 +51,7 @@ code, .mono { font-family: MONO; font-size: 0.86em; }
 .eyebrow { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; opacity: .75; margin: 0 0 4px; }
 .report-head h1 { margin: 0 0 6px; font-size: 25px; line-height: 1.35; font-weight: 700; }
 .report-head .checklist { margin: 0 0 12px; opacity: .9; }
+.report-head .choice { margin: 0 0 12px; padding-left: 1.2em; color: #fde68a; }
 .meta { display: flex; flex-wrap: wrap; gap: 6px 26px; margin: 0; font-size: 13px; }
 .meta div { display: flex; gap: 6px; }
 .meta dt { opacity: .7; }
@@ -205,10 +206,12 @@ class HtmlReporter(Reporter):
         meta = [(ui("report_homepage", lang), home), (ui("report_checked_at", lang), e(checked)),
                 (ui("report_run", lang), f'<span class="mono">{e(result.run_id)}</span>')]
         rows = "".join(f"<div><dt>{e(k)}</dt><dd>{v}</dd></div>" for k, v in meta)
+        choice = view.choice_notes(result, lang)
+        notes = (f'<ul class="choice">{"".join(f"<li>{e(n)}</li>" for n in choice)}</ul>\n' if choice else "")
         return (f'<header class="report-head">\n<p class="eyebrow">{e(ui("report_doc_title", lang))}</p>\n'
                 f"<h1>{e(title)}</h1>\n"
                 f'<p class="checklist">{e(ui("checklist", lang, checklist=result.checklist_id, year=result.assessment_year))}'
-                f" — {e(result.checklist_title)}</p>\n<dl class=\"meta\">{rows}</dl>\n</header>")
+                f" — {e(result.checklist_title)}</p>\n{notes}<dl class=\"meta\">{rows}</dl>\n</header>")
 
     def _summary(self, result: AuditResult) -> str:
         lang = self.lang

@@ -9,6 +9,7 @@ from typing import Any
 from ..deadline import deadline_status
 from ..messages import reason_fix, reason_message
 from ..models import AuditResult, Finding, ItemResult, UrlResult
+from ._view import choice_notes
 from .crawl_section import crawl_dict
 from .interface import Reporter
 
@@ -45,6 +46,8 @@ class JsonReporter(Reporter):
                 "checklist_title": result.checklist_title,
                 "assessment_year": result.assessment_year,
                 "fiscal_year": {"current": result.assessment_year, "previous": result.assessment_year - 1},
+                "checklist_choice": {**result.checklist_choice, "notes": choice_notes(result, self.lang)}
+                if result.checklist_choice else None,
                 "complete": result.complete,
                 "lang": self.lang,
                 "deadline": _deadline(result),

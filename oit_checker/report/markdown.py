@@ -57,6 +57,7 @@ class MarkdownReporter(Reporter):
         lines += [
             f"- **{md(ui('checklist', lang, checklist=result.checklist_id, year=result.assessment_year))}** — "
             f"{md(result.checklist_title)}",
+            *(f"  - {md(note)}" for note in view.choice_notes(result, lang)),
             f"- **{md(ui('report_homepage', lang))}:** {md_link(result.homepage)}",
             f"- **{md(ui('report_checked_at', lang))}:** {result.finished_at.strftime('%Y-%m-%d %H:%M UTC')} · "
             f"{md(ui('report_run', lang))} {md_code(result.run_id)}",
