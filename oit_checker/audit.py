@@ -28,6 +28,7 @@ from .fetch.addresses import AddressPolicy
 from .fetch.browser import BrowserFetcher
 from .fetch.http import HttpFetcher, HttpOptions
 from .fetch.interface import Fetcher
+from .fetch.serve_from import OriginMap, ServeFromFetcher
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
 from .render import RenderPass
 from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline
@@ -164,8 +165,10 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
     doc_options = document_options(loaded)
     own_fetcher = fetcher is None
     # the address rule on every hop, HTTP and browser: private addresses only when the homepage is private
-    policy = await AddressPolicy.for_homepage(agency.homepage)
-    inner: Fetcher = fetcher or HttpFetcher(options, policy=policy)
+    origins = OriginMap.from_config(agency.serve_from)  # a copy audited as the real site (fetch/serve_from.py)
+    policy = await AddressPolicy.for_homepage(origins.actual(agency.homepage))  # the address contacted
+    inner: Fetcher = (HttpFetcher(options, policy=policy, serve_from=origins) if fetcher is None
+                      else ServeFromFetcher(fetcher, origins) if origins else fetcher)
     active: Fetcher = DeadlineFetcher(inner, deadline)  # every request ends at the run's deadline
     private_ok = policy.private_ok
     render_pass = RenderPass(loaded, selected, mode=browser, warc=warc, renderer=renderer, use_browser=fetcher is None,
@@ -219,13 +222,14 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
         max_body_bytes=options.max_body_bytes, homepage_ok=home.fetch.ok, boilerplate=graph.boilerplate,
     )
     results = tuple(_item_result(item, loaded.urls_for(item.code), linked.get(item.code, pages), ctx,
-                                 render_pass.checks) for item in selected)
+                                 render_pass.checks, all_required=loaded.urls_mode(item.code) == "all")
+                    for item in selected)
     result = AuditResult(
         run_id=started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
         started_at=started, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
         checklist_id=loaded.checklist.id, checklist_title=loaded.checklist.title_th,
         assessment_year=loaded.checklist.assessment_year, agency_name=agency.name,
-        homepage=agency.homepage, items=results,
+        homepage=agency.homepage, items=results, checklist_choice=loaded.choice.to_dict(),
         complete=_any_answer(pages.values()) and deadline.reason != INTERRUPTED,
         homepage_problem=_problem(home),
         crawl=graph.summary(),
@@ -237,7 +241,10 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
 
 
 def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context,
-                 checks: CheckFn = run_checks) -> ItemResult:
+                 checks: CheckFn = run_checks, all_required: bool = False) -> ItemResult:
+    """The item's verdict from its URLs' findings: the best URL decides (they are alternatives), or
+    with ``all_required`` (``urls_mode = "all"``: a plan *and* its report) the worst one does, and
+    each URL that does not pass is named in an item-level finding."""
     def result(status: Status, urls: tuple[UrlResult, ...], findings: tuple[Finding, ...] = (),
                passing: str | None = None) -> ItemResult:
         return ItemResult(code=item.code, name_th=item.name_th, name_en=item.name_en, group=item.group,
@@ -247,6 +254,11 @@ def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx:
     if not urls:
         return result(Status.FAIL, (), (Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code}),))
     url_results = tuple(UrlResult(u, pages[u].fetch, _checked(checks, pages[u], item, ctx)) for u in urls)
+    if all_required:
+        missing = tuple(Finding(Check.ITEM, r.status, "required_url_not_passing", {"url": r.url, "status": r.status.value})
+                        for r in url_results if r.status is not Status.PASS)
+        worst_url = max(url_results, key=lambda r: r.status.severity)
+        return result(worst_url.status, url_results, missing, passing=None if missing else url_results[0].url)
     best = min(url_results, key=lambda r: r.status.severity)
     return result(best.status, url_results, passing=next((r.url for r in url_results if r.status is Status.PASS), None))
 

@@ -383,6 +383,11 @@ class LoadedConfig:
         """See ``Config.agency``."""
         return self.config.agency
 
+    def urls_mode(self, code: str) -> str:
+        """``any`` (alternatives) or ``all`` (every URL is required) for an item."""
+        entry = self.config.items.get(code)
+        return entry.urls_mode if entry else "any"
+
     def urls_for(self, code: str) -> tuple[str, ...]:
         """The configured URLs of an item (empty when none were given)."""
         entry = self.config.items.get(code)

@@ -46,6 +46,7 @@ from .extract.html import extract_html
 from .fetch.addresses import AddressPolicy
 from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, BrowserOptions, Rendered
 from .fetch.proxy import ProxySettings
+from .fetch.serve_from import OriginMap
 from .messages import REASONS
 from .models import AuditResult, Check, FetchResult, Finding, ItemResult, Status
 from .social import SocialRules, judge, load_rules
@@ -68,7 +69,8 @@ def browser_options(loaded: LoadedConfig) -> BrowserOptions:
         idle_wait=settings.idle_wait, recycle_after=settings.recycle_after,
         screenshot_max_height=loaded.config.evidence.screenshot_max_height,
         thumbnail=(THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3 // 2, THUMBNAIL_QUALITY),
-        user_agent_suffix=f"oit-checker/{__version__}", proxy=run_proxy(loaded))
+        user_agent_suffix=f"oit-checker/{__version__}", proxy=run_proxy(loaded),
+        serve_from=OriginMap.from_config(loaded.config.agency.serve_from))
 
 
 def run_proxy(loaded: LoadedConfig) -> ProxySettings:
@@ -78,7 +80,9 @@ def run_proxy(loaded: LoadedConfig) -> ProxySettings:
 
 def address_policy(loaded: LoadedConfig) -> AddressPolicy:
     """The run's address rule: private addresses only when the agency's homepage is itself private."""
-    return AddressPolicy(private_ok=host_is_private(host_of(loaded.config.agency.homepage)))
+    agency = loaded.config.agency
+    served = OriginMap.from_config(agency.serve_from).actual(agency.homepage)  # the address contacted
+    return AddressPolicy(private_ok=host_is_private(host_of(served)))
 
 
 def needs_browser(item: Item, url: str, page: Page | None, *, mode: str, rules: SocialRules,

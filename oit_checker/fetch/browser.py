@@ -25,6 +25,12 @@ for what only a browser gives: the DOM after scripts ran, its visible text, a sc
   redirect) ends the render with ``error="blocked_address"``; a refused script navigation leaves
   the page as it was (``Aborted``, so no error page replaces it). WebSockets, which that
   interception does not see, go through Playwright's ``route_web_socket`` and the same policy.
+- **serve_from** (``BrowserOptions.serve_from``, ``fetch/serve_from.py``): the same interception
+  sends each request for a production origin to its actual origin (``Fetch.continueRequest`` with
+  a new URL, which the page does not see, a scheme change included), so the page keeps its
+  production URL, links and ``location``; a redirect or navigation that lands on an actual origin
+  is answered with a redirect to its production form. The address rule judges the actual address,
+  and Chromium's resolver is told the production names do not exist, so they are never looked up.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from ..models import FetchResult, Redirect
 from .addresses import AddressPolicy
 from .interface import Fetcher
 from .proxy import ProxySettings
+from .serve_from import OriginMap
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, CDPSession, Page, Playwright, Request, Response, WebSocketRoute
@@ -103,6 +110,8 @@ class BrowserOptions:
     args: tuple[str, ...] = CHROMIUM_ARGS
     proxy: ProxySettings | None = None
     """The run's proxy (None or no ``server``: direct)."""
+    serve_from: OriginMap = field(default_factory=OriginMap)
+    """Production origins served elsewhere (``[agency] serve_from``)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ class BrowserFetcher(Fetcher):
     def __init__(self, options: BrowserOptions | None = None, policy: AddressPolicy | None = None) -> None:
         self.options = options or BrowserOptions()
         self.policy = policy
+        self._origins = self.options.serve_from
         self._verdicts: dict[str, asyncio.Task[str]] = {}
         """The policy's answer per ``scheme://host`` (one lookup per host per run)."""
         self._refused: OrderedDict[str, str] = OrderedDict()
@@ -254,7 +264,7 @@ class BrowserFetcher(Fetcher):
         ``read`` False skips reading the DOM and text (a screenshot is all that is wanted).
         """
         started = time.monotonic()
-        why = await self._refusal(url)
+        why = await self._refusal(self._origins.actual(url))
         if why:
             self.refusals += 1
             return _failed(url, BLOCKED, why, started, (url,))
@@ -337,7 +347,8 @@ class BrowserFetcher(Fetcher):
                 raise _NoBrowser(self.problem, problem)
         try:
             browser = await self._playwright.chromium.launch(
-                executable_path=self._path, headless=True, args=list(self.options.args), timeout=60_000,
+                executable_path=self._path, headless=True, args=[*self.options.args, *self._resolver_rules()],
+                timeout=60_000,
                 proxy=_playwright_proxy(self.options.proxy))
         except Exception as exc:  # noqa: BLE001 - a browser that cannot start is a finding, not a crash
             detail = f"{type(exc).__name__}: {exc}".split("\n")[0][:300]
@@ -346,7 +357,7 @@ class BrowserFetcher(Fetcher):
         self.launches += 1
         shown = self._path or "Playwright's own"
         self.description = f"Chromium {browser.version} ({shown})"
-        if self.policy is not None:
+        if self.policy is not None or self._origins:
             try:
                 await self._guard(browser)
             except Exception as exc:  # no guard, no pages: a page must never go out unchecked
@@ -372,12 +383,21 @@ class BrowserFetcher(Fetcher):
     async def _judge_paused(self, session: CDPSession, event: dict[str, Any]) -> None:
         url = str(event["request"]["url"])
         network_id = str(event.get("networkId") or "")
-        why = await self._refusal(url)
+        sent = self._origins.actual(url)
+        why = await self._refusal(sent)
         try:
             if not why:
                 if network_id:
                     _remember(self._last_hop, network_id, url)
-                await session.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+                if self._origins.is_actual(url) and (event.get("redirectedRequestId")
+                                                     or event.get("resourceType") == "Document"):
+                    # landed on the copy's own address: back to the production name
+                    await session.send("Fetch.fulfillRequest", {
+                        "requestId": event["requestId"], "responseCode": 302,
+                        "responseHeaders": [{"name": "Location", "value": self._origins.production(url)}]})
+                    return
+                changed = {"url": sent} if sent != url else {}
+                await session.send("Fetch.continueRequest", {"requestId": event["requestId"], **changed})
                 return
             self.refusals += 1
             _remember(self._refused, url, url)
@@ -389,8 +409,15 @@ class BrowserFetcher(Fetcher):
         except Exception:  # noqa: BLE001, S110 - the page or the browser is gone: nothing is sent
             pass
 
+    def _resolver_rules(self) -> list[str]:
+        """Chromium flag making the production names of ``serve_from`` unresolvable: whatever
+        Chromium would look up by itself (a preconnect, a WebSocket) fails without a DNS query."""
+        hosts = self._origins.hidden_hosts()
+        return [f"--host-resolver-rules={', '.join(f'MAP {h} ~NOTFOUND' for h in hosts)}"] if hosts else []
+
     async def _refusal(self, url: str) -> str:
-        """The policy's refusal of ``url`` ('' = may be requested), one lookup per host."""
+        """The policy's refusal of ``url`` (the address actually contacted; '' = may be
+        requested), one lookup per host."""
         if self.policy is None:
             return ""
         parts = urlsplit(url)
@@ -434,7 +461,7 @@ class BrowserFetcher(Fetcher):
         context.on("requestfailed", failed)
 
         async def websocket(route: WebSocketRoute) -> None:
-            why = await self._refusal(route.url)
+            why = await self._refusal(self._origins.actual(route.url))
             if not why:
                 route.connect_to_server()
                 return
@@ -480,6 +507,9 @@ class BrowserFetcher(Fetcher):
             headers={**headers, "content-type": "text/html; charset=utf-8"}, body=html.encode("utf-8"),
             redirects=chain, elapsed=round(time.monotonic() - started, 3),
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), rendered_by=RENDERED_BY)
+        if self._origins:
+            fetched = self._origins.result(fetched, url)
+            blocked = dict.fromkeys(self._origins.production(b) for b in blocked)
         return Rendered(fetched, dict(headers), str(text or ""), title, shot, shot_error, thumb, tuple(blocked))
 
     async def _screenshot(self, page: Page, target: Path) -> tuple[Path | None, str]:

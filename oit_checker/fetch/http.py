@@ -10,7 +10,9 @@
   once (``host_unresponsive``) until a cool-down has passed, so a dead host cannot hold the run;
 - streamed bodies with a size cap counted on decoded bytes (``fetch/decode.py``);
 - a TLS failure is recorded and the fetch retried without verification, so the other checks
-  still run.
+  still run;
+- ``[agency] serve_from`` (``fetch/serve_from.py``): each hop on a production origin is sent to
+  its actual origin (and judged there by the address rule), and recorded in production form.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .addresses import AddressPolicy
 from .decode import ACCEPT_ENCODING, BoundedDecoder, DecodeError
 from .interface import BodyCap, Fetcher
 from .proxy import ProxySettings
+from .serve_from import OriginMap
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BREAKER_ERRORS = frozenset({"timeout", "connect_error"})
@@ -160,11 +163,14 @@ class HttpFetcher(Fetcher):
 
     ``policy``: the run's address rule; by default link-local, metadata, multicast and unspecified
     addresses are refused and private ones allowed (pass ``AddressPolicy.for_homepage(...)``).
-    ``transport``: tests only (it also switches the environment's proxies off, as httpx does)."""
+    ``transport``: tests only (it also switches the environment's proxies off, as httpx does).
+    ``serve_from``: production origins served elsewhere (``[agency] serve_from``)."""
 
     def __init__(self, options: HttpOptions, *, sleep: Callable[[float], Awaitable[object]] | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, policy: AddressPolicy | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, policy: AddressPolicy | None = None,
+                 serve_from: OriginMap | None = None) -> None:
         self.options = options
+        self._origins = serve_from or OriginMap()
         self._sleep = sleep or asyncio.sleep
         self._transport = transport
         self._policy = policy or AddressPolicy(private_ok=True)
@@ -216,22 +222,23 @@ class HttpFetcher(Fetcher):
         tls_error: str | None = None
         attempts = 0
         while True:
-            refused = await self._refusal(current)
+            sent = self._origins.actual(current)  # ``current`` stays in production form
+            refused = await self._refusal(sent)
             if refused:
                 return self._result(url, current, _Attempt(), chain, started, attempts, tls_error,
                                     error="blocked_address", detail=refused)
-            attempt, used, tls = await self._get_with_retries(current, tls_error is not None, cap, budget)
+            attempt, used, tls = await self._get_with_retries(sent, tls_error is not None, cap, budget)
             attempts += used
             if tls is not None and tls_error is None:
                 tls_error = tls
-                attempt, used, still = await self._get_with_retries(current, True, cap, budget)
+                attempt, used, still = await self._get_with_retries(sent, True, cap, budget)
                 attempts += used
                 if still is not None:  # the handshake itself fails, not just the certificate
                     attempt.error = "tls_handshake_failed"
             location = attempt.headers.get("location")
             if attempt.error is None and attempt.status in (301, 302, 303, 307, 308) and location:
                 try:
-                    target = urljoin(current, location.strip())
+                    target = self._origins.production(urljoin(sent, location.strip()))
                 except ValueError as exc:
                     return self._result(url, current, attempt, chain, started, attempts, tls_error,
                                         error="bad_response", detail=f"redirect to an invalid URL: {exc}"[:200])
@@ -269,7 +276,7 @@ class HttpFetcher(Fetcher):
         return FetchResult(
             url=url, final_url=final, status=attempt.status, headers=attempt.headers,
             body=attempt.body if error is None else b"", redirects=tuple(chain),
-            error=error or attempt.error, error_detail=detail or attempt.detail, tls_error=tls_error,
+            error=error or attempt.error, error_detail=self._origins.text(detail or attempt.detail), tls_error=tls_error,
             truncated=attempt.truncated, attempts=attempts, elapsed=round(time.monotonic() - started, 3),
             fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )

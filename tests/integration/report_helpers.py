@@ -100,8 +100,8 @@ def merged(first: AuditResult, second: AuditResult) -> AuditResult:
 
 
 def stable(result: AuditResult) -> AuditResult:
-    """``result`` without what depends on the machine: evidence file paths (and whether a browser
-    made screenshots), the crawl's duration, and links to hosts outside 127.0.0.1 (the demo
+    """``result`` without what depends on the machine or the day: evidence file paths (and whether a
+    browser made screenshots), the round being assessed, the crawl's duration, and links to hosts outside 127.0.0.1 (the demo
     homepage links to Facebook: a DNS error offline, anything online)."""
     def url(u: UrlResult) -> UrlResult:
         findings = tuple(dataclasses.replace(f, evidence={k: v for k, v in f.evidence.items() if k != "screenshot"})
@@ -109,7 +109,10 @@ def stable(result: AuditResult) -> AuditResult:
         return dataclasses.replace(u, findings=findings, evidence_files={})
 
     items = tuple(dataclasses.replace(i, urls=tuple(url(u) for u in i.urls)) for i in result.items)
-    result = dataclasses.replace(result, items=items)
+    # the round assessed depends on today's date: pinned to the one of December 2026
+    choice = {**result.checklist_choice, "current_assessment_year": 2570,
+              "other_year": result.checklist_choice.get("assessment_year") != 2570} if result.checklist_choice else {}
+    result = dataclasses.replace(result, items=items, checklist_choice=choice)
     crawl = result.crawl
     if crawl is None:
         return result
