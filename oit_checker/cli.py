@@ -14,9 +14,9 @@ from rich.text import Text
 
 from . import __version__
 from .audit import run_audit
-from .checklist import bundled_ids, load_checklist
+from .checklist import load_checklist
 from .config import LoadedConfig, load_config
-from .errors import OitCheckerError
+from .errors import ConfigError, OitCheckerError
 from .messages import ui
 from .models import AuditResult, Status
 from .recorder import open_history, record_audit
@@ -128,15 +128,24 @@ def cmd_schedule(args: argparse.Namespace, stdout: Console, stderr: Console) -> 
 
 def cmd_discover(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
     """``oit-checker discover``: crawl the main website and propose a URL for every item."""
-    from .discover import run_discover, write_into_config
+    from .discover import carry_over, run_discover, write_into_config
     from .report.discovery import discovery_text, print_discovery
 
-    loaded = load_config(args.config)
+    loaded, old_id = load_config(args.config), ""
     lang = args.lang or loaded.config.audit.lang
+    carried = None
+    if args.checklist:  # the config's items were written for another list: carry their URLs over
+        if args.write:
+            raise ConfigError("--checklist", "", "cannot be combined with --write (the config's items are for "
+                              f"{loaded.checklist.id})", "write the block with -o items.toml, then set [audit] "
+                                                         "checklist and paste it")
+        old_id = loaded.checklist.id
+        loaded, carried = carry_over(loaded, load_checklist(args.checklist, relative_to=Path.cwd()))
     with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=stderr, transient=True,
                   disable=args.quiet or not stderr.is_terminal) as progress:
         task = progress.add_task(ui("crawl_progress", lang, pages=0))
-        result = run_discover(loaded, items=args.item, top=args.top, max_pages=args.max_pages,
+        result = run_discover(loaded, items=args.item, top=args.top, max_pages=args.max_pages, carried=carried,
+                              carried_from=old_id,
                               progress=lambda n: progress.update(task, description=ui("crawl_progress", lang, pages=n)))
     fmt = args.format or ("toml" if args.output else "console")
     if args.output:
@@ -153,13 +162,57 @@ def cmd_discover(args: argparse.Namespace, stdout: Console, stderr: Console) -> 
 
 
 def cmd_checklist_list(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
-    """``oit-checker checklist list``."""
-    table = Table("id", "title", "year", "items", "partial")
-    for checklist_id in bundled_ids():
-        checklist = load_checklist(checklist_id)
-        table.add_row(*(Text(cell) for cell in (checklist.id, checklist.title_th, str(checklist.assessment_year),
-                                                 str(len(checklist.items)), "yes" if checklist.partial else "")))
+    """``oit-checker checklist list``: general lists first, then each kind; newest first."""
+    from .checklist_tools import list_rows
+
+    table = Table("id", "year", "kind", "items", "partial", "confirmed", "title")
+    for row in list_rows():
+        table.add_row(*(Text(cell) for cell in row))
     stdout.print(table)
+    return ExitCode.OK
+
+
+def cmd_checklist_new(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker checklist new --from ID -o FILE``: a commented copy to edit, under a new id."""
+    from .checklist_tools import new_checklist_text, text, write_new
+
+    output = Path(args.output)
+    content, source, copy = new_checklist_text(args.source, output, args.id)
+    write_new(content, output, args.force)
+    stderr.print(text("written", args.lang, path=args.output, id=copy.id, count=len(copy.items), source=source.id),
+                 markup=False)
+    return ExitCode.OK
+
+
+def cmd_checklist_check(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker checklist check FILE``: the loader's errors (exit 2), then warnings (exit 0)."""
+    from .checklist_tools import check_file, text
+
+    checklist, warnings = check_file(args.file)  # a ConfigError exits 2, as for the audit
+    partial = text("partial", args.lang) if checklist.partial else ""
+    stdout.print(Text(text("valid", args.lang, id=checklist.id, year=checklist.assessment_year, kind=checklist.kind,
+                           count=len(checklist.items), partial=partial), style="green"))
+    for warning in warnings:
+        stdout.print(Text.assemble((f"{text('warning', args.lang)} [{warning.code}] ", "yellow"),
+                                   f"{args.file}: {warning.where}: ", warning.en if args.lang == "en" else warning.th))
+    if warnings:
+        stdout.print(Text(text("warnings", args.lang, count=len(warnings)), style="dim"))
+    return ExitCode.OK
+
+
+def cmd_checklist_diff(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
+    """``oit-checker checklist diff OLD NEW``: items renumbered, renamed, merged, split, added, dropped."""
+    import json
+
+    from .checklist_diff import diff_checklists
+    from .checklist_tools import diff_renderables
+
+    diff = diff_checklists(load_checklist(args.old), load_checklist(args.new))
+    if args.format == "json":
+        stdout.out(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2), highlight=False)
+        return ExitCode.OK
+    for renderable in diff_renderables(diff, args.lang):
+        stdout.print(renderable)
     return ExitCode.OK
 
 
@@ -183,10 +236,25 @@ EXAMPLES = {
              "  oit-checker audit --format html -o report.html --format itas-csv -o itas.csv\n"
              "  oit-checker audit -o report.html -o junit.xml      # formats from the extensions",
     "demo": "example:\n  oit-checker demo            # serve the demo site and audit it (exits 1: it has failures)",
-    "checklist": "examples:\n  oit-checker checklist list\n  oit-checker checklist show ita-2565",
+    "checklist": "examples:\n  oit-checker checklist list                       # bundled lists: year, kind, items\n"
+                 "  oit-checker checklist show ita-2568\n"
+                 "  oit-checker checklist new --from ovec-2569 -o ita/college-2569.toml   # a copy to edit\n"
+                 "  oit-checker checklist check ita/college-2569.toml   # errors exit 2; warnings exit 0\n"
+                 "  oit-checker checklist diff ita-2568 ita-2569      # renumbered, merged, added, dropped items",
+    "checklist new": "ตัวอย่าง / examples:\n"
+                     "  oit-checker checklist new --from ovec-2569 -o ita/college-2569.toml\n"
+                     "  oit-checker checklist new --from ita-2568 -o my-list.toml --id my-agency-2568 --force\n"
+                     "the id is new already: edit title_th and sources first, then run `oit-checker checklist check FILE`\n"
+                     "(format: checklists/README.md)",
+    "checklist check": "ตัวอย่าง / examples:\n  oit-checker checklist check ita/college-2569.toml\n"
+                       "exit codes: 0 valid (warnings may be printed), 2 invalid: file, item and key are named",
+    "checklist diff": "ตัวอย่าง / examples:\n  oit-checker checklist diff ita-2568 ita-2569\n"
+                      "  oit-checker checklist diff ita-2568 my-list.toml --format json\n"
+                      "items are paired by their Thai names, not their codes",
     "discover": "examples:\n  oit-checker discover -c config.toml           # candidates per item, best first\n"
                 "  oit-checker discover -o items.toml           # a ready [items] block for config.toml\n"
                 "  oit-checker discover --write                 # fill the proposals into config.toml's empty items\n"
+                "  oit-checker discover --checklist ita-2569 -o items-2569.toml   # last year's URLs carried over\n"
                 "exit codes: 0 done, 2 config error, 3 the homepage could not be read",
     "history": "examples:\n  oit-checker history                 # recent runs and each item's failing streak\n"
                "  oit-checker history --item O24      # one item across runs",
@@ -241,16 +309,47 @@ def build_parser() -> argparse.ArgumentParser:
                           epilog=EXAMPLES["demo"])
     _add_report_options(demo)
     demo.set_defaults(func=cmd_demo, no_store=True)
-    checklist = sub.add_parser("checklist", help="list or show checklists", formatter_class=fmt,
+    _add_checklist_commands(sub, fmt)
+    _add_history_commands(sub, fmt)
+    _add_discover_command(sub, fmt)
+    return parser
+
+
+def _add_checklist_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                            fmt: type[argparse.HelpFormatter]) -> None:
+    checklist = sub.add_parser("checklist", help="list, show, copy, check or compare checklists", formatter_class=fmt,
                                epilog=EXAMPLES["checklist"])
     checklist_sub = checklist.add_subparsers(dest="checklist_command", metavar="ACTION", required=True)
     checklist_sub.add_parser("list", help="the bundled checklists").set_defaults(func=cmd_checklist_list)
     show = checklist_sub.add_parser("show", help="the items of one checklist (bundled id or path)")
     show.add_argument("id", help="e.g. ita-2565, or path/to/checklist.toml")
     show.set_defaults(func=cmd_checklist_show)
-    _add_history_commands(sub, fmt)
-    _add_discover_command(sub, fmt)
-    return parser
+    new = checklist_sub.add_parser("new", help="write a commented copy of a checklist to edit", formatter_class=fmt,
+                                   description="คัดลอกรายการตรวจเพื่อแก้เป็นของหน่วยงาน / Copy a checklist, with "
+                                               "comments, under a new id, to edit into your own list.",
+                                   epilog=EXAMPLES["checklist new"])
+    new.add_argument("--from", dest="source", required=True, metavar="ID|PATH", help="bundled id or path to copy")
+    new.add_argument("-o", "--output", required=True, metavar="FILE", help="the new checklist file")
+    new.add_argument("--id", help="the new list's id (default: from the file name, else my-<source id>)")
+    new.add_argument("--force", action="store_true", help="replace FILE when it exists")
+    new.add_argument("--lang", choices=["th", "en"], default="th", help="language of messages (default: th)")
+    new.set_defaults(func=cmd_checklist_new)
+    check = checklist_sub.add_parser("check", help="validate a checklist file and warn about weak rules",
+                                     formatter_class=fmt, epilog=EXAMPLES["checklist check"],
+                                     description="ตรวจไฟล์รายการตรวจ / Validate a checklist file as the audit "
+                                                 "would, then warn about what is valid but weak.")
+    check.add_argument("file", metavar="FILE", help="checklist file (or a bundled id)")
+    check.add_argument("--lang", choices=["th", "en"], default="th", help="language of messages (default: th)")
+    check.set_defaults(func=cmd_checklist_check)
+    diff = checklist_sub.add_parser("diff", help="which items were renumbered, merged, added or dropped",
+                                    formatter_class=fmt, epilog=EXAMPLES["checklist diff"],
+                                    description="เทียบรายการตรวจสองปี / Compare two checklists item by item "
+                                                "(paired by name similarity).")
+    diff.add_argument("old", metavar="OLD", help="bundled id or path, e.g. ita-2568")
+    diff.add_argument("new", metavar="NEW", help="bundled id or path, e.g. ita-2569")
+    diff.add_argument("--format", choices=["console", "json"], default="console", help="table (default) or JSON")
+    diff.add_argument("--lang", choices=["th", "en"], default="th", help="language of messages (default: th)")
+    diff.set_defaults(func=cmd_checklist_diff)
 
 
 def _add_history_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -298,6 +397,9 @@ def _add_discover_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
     discover.add_argument("--format", choices=["console", "toml", "json"],
                           help="console table (default), the [items] TOML block, or JSON (default with -o: toml)")
     discover.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    discover.add_argument("--checklist", metavar="ID|PATH",
+                          help="discover for this checklist (e.g. next year's); the config's URLs of the items it "
+                               "continues (paired by name: checklist diff) are proposed first, marked carried over")
     discover.add_argument("--write", action="store_true",
                           help="fill the proposed URLs into the config's items that have none (validated first)")
     discover.add_argument("--lang", choices=["th", "en"], help="language of messages (default: th)")

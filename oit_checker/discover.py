@@ -25,23 +25,26 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .audit import crawl_options, http_options, select_items
-from .checklist import Element, Item
+from .checklist import Checklist, Element, Item
+from .checklist_choice import CONFIGURED, describe
+from .checklist_diff import diff_checklists
 from .checks.detectors import DETECTOR_FUNCTIONS
-from .config import LoadedConfig, host_is_private, parse_config
+from .config import LoadedConfig, parse_config
 from .crawl import Crawler, LinkGraph
 from .errors import ConfigError
 from .extract.links import PageLinks
 from .fetch.addresses import AddressPolicy
 from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
-from .messages import REASONS, ui
+from .fetch.serve_from import OriginMap
+from .messages import REASONS, UI, ui
 from .models import CrawlSummary, Status
 from .thai import normalize, normalize_phrase_variants
 from .urls import host_matches, host_of, page_key, same_page
@@ -129,6 +132,13 @@ class Candidate:
     problem: str | None = None
     """Reason code when the URL did not open during the crawl (``http_404`` …)."""
     click_path: tuple[str, ...] | None = None
+    carried_from: str = ""
+    """The old item's code when this URL is the config's URL for it (``--checklist``: carried over)."""
+
+    @property
+    def broken(self) -> bool:
+        """The URL failed during the crawl (404, DNS error …), not merely unchecked."""
+        return self.problem is not None and self.problem in REASONS and REASONS[self.problem].status is Status.FAIL
 
     def reason_texts(self, lang: str) -> list[str]:
         """The reasons in ``lang``."""
@@ -148,8 +158,10 @@ class ItemProposal:
 
     @property
     def proposed(self) -> Candidate | None:
-        """The best candidate when it scores at least ``PROPOSE_AT``."""
-        if self.candidates and self.candidates[0].score >= PROPOSE_AT:
+        """The best candidate when it scores at least ``PROPOSE_AT``; a URL carried over from the
+        previous list's item comes first whatever its score, unless it is broken."""
+        if self.candidates and (self.candidates[0].score >= PROPOSE_AT or
+                                (self.candidates[0].carried_from and not self.candidates[0].broken)):
             return self.candidates[0]
         return None
 
@@ -167,6 +179,25 @@ class DiscoveryResult:
     """False when the homepage could not be read (nothing could be discovered)."""
     homepage_problem: str | None = None
     finished_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    carried_from: str = ""
+    """The config's own checklist id when URLs were carried over from it (``--checklist``)."""
+
+
+Carried = Mapping[str, tuple[tuple[str, str], ...]]
+"""New item code -> ((old item code, URL), …): the config's URLs for the items it continues."""
+
+
+def carry_over(loaded: LoadedConfig, checklist: Checklist) -> tuple[LoadedConfig, Carried]:
+    """The config retargeted at ``checklist`` (its own items and ``select`` dropped, as their codes
+    are the old list's), and the old items' URLs keyed by the new codes the diff pairs them with."""
+    if checklist.id == loaded.checklist.id:
+        return loaded, {}
+    diff = diff_checklists(loaded.checklist, checklist)
+    carried = {item.code: pairs for item in checklist.items
+               if (pairs := tuple((old, url) for old in diff.predecessors(item.code) for url in loaded.urls_for(old)))}
+    config = loaded.config.model_copy(update={
+        "items": {}, "audit": loaded.config.audit.model_copy(update={"select": (), "checklist": checklist.id})})
+    return LoadedConfig(config, checklist, loaded.path, describe(checklist, CONFIGURED)), carried
 
 
 class _Collector:
@@ -336,11 +367,13 @@ def _score(item: Item, url: str, ev: _Evidence, graph: LinkGraph) -> Candidate:
 
 
 def rank(items: Iterable[Item], collector: _Collector, graph: LinkGraph, domains: tuple[str, ...],
-         top: int = 3) -> list[tuple[Item, list[Candidate]]]:
-    """The candidates of every item, best first (the homepage and foreign hosts left out)."""
+         top: int = 3, carried: Carried | None = None) -> list[tuple[Item, list[Candidate]]]:
+    """The candidates of every item, best first (the homepage and foreign hosts left out); URLs
+    carried over from the previous list come first unless they are broken."""
     out = []
     for item in items:
-        candidates = []
+        candidates = _carried_candidates(item, (carried or {}).get(item.code, ()), collector, graph)
+        taken = {page_key(c.url) for c in candidates}
         for key, ev in collector.evidence[item.code].items():
             info_url = _url_for(key, graph)
             if info_url is None or same_page(info_url, graph.homepage):
@@ -351,10 +384,25 @@ def rank(items: Iterable[Item], collector: _Collector, graph: LinkGraph, domains
             if item.social and not host_matches(host, item.allowed_hosts):
                 continue
             candidate = _score(item, info_url, ev, graph)
-            if candidate.score > 0:
+            if candidate.score > 0 and page_key(candidate.url) not in taken:
                 candidates.append(candidate)
-        candidates.sort(key=lambda c: (-c.score, len(c.click_path or ()) or 99, c.url))
-        out.append((item, candidates[:top]))
+        candidates.sort(key=lambda c: (not (c.carried_from and not c.broken), -c.score,
+                                       len(c.click_path or ()) or 99, c.url))
+        out.append((item, candidates[:max(top, sum(1 for c in candidates if c.carried_from))]))
+    return out
+
+
+def _carried_candidates(item: Item, pairs: Iterable[tuple[str, str]], collector: _Collector,
+                        graph: LinkGraph) -> list[Candidate]:
+    """The config's URLs of the old items, scored like any candidate (the homepage is never proposed)."""
+    out: list[Candidate] = []
+    for old, url in pairs:
+        if same_page(url, graph.homepage) or any(page_key(c.url) == page_key(url) for c in out):
+            continue
+        info = graph.info(url)
+        key = page_key(info.url if info is not None else url)
+        ev = collector.evidence[item.code].get(key) or collector.evidence[item.code].get(page_key(url)) or _Evidence()
+        out.append(replace(_score(item, url, ev, graph), carried_from=old))
     return out
 
 
@@ -365,7 +413,8 @@ def _url_for(key: str, graph: LinkGraph) -> str | None:
 
 async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None, top: int = 3,
                          fetcher: Fetcher | None = None, max_pages: int | None = None,
-                         progress: Callable[[int], None] | None = None) -> DiscoveryResult:
+                         progress: Callable[[int], None] | None = None, carried: Carried | None = None,
+                         carried_from: str = "") -> DiscoveryResult:
     """See ``run_discover``."""
     selected = select_items(loaded, items)
     agency = loaded.agency
@@ -374,29 +423,39 @@ async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = 
         options = replace(options, max_pages=max_pages)
     collector = _Collector(selected, agency.homepage)
     own = fetcher is None
-    active: Fetcher = fetcher or HttpFetcher(http_options(loaded),
-                                             policy=await AddressPolicy.for_homepage(agency.homepage))
+    origins = OriginMap.from_config(agency.serve_from)  # a copy crawled as the real site (fetch/serve_from.py)
+    policy = await AddressPolicy.for_homepage(origins.actual(agency.homepage))  # the address contacted
+    active: Fetcher = fetcher or HttpFetcher(http_options(loaded), policy=policy, serve_from=origins)
     try:
-        crawler = Crawler(active, agency.homepage, agency.domains, options,
+        old_urls = [url for item in selected for _, url in (carried or {}).get(item.code, ())]
+        crawler = Crawler(active, agency.homepage, agency.domains, options, items=old_urls,
                           extra_hosts={h for item in selected for h in item.allowed_hosts},
-                          private_ok=host_is_private(host_of(agency.homepage)), visitor=collector, progress=progress)
+                          private_ok=policy.private_ok, visitor=collector, progress=progress)
         graph = await crawler.run()
+        for url in old_urls:  # still checked when no link led to it: opened, scored, flagged if broken
+            uid, info = graph._index.get(page_key(url)), graph.info(url)
+            if graph.root_ok and uid is not None and info is not None and not info.fetched:
+                await crawler._visit(uid, -1, follow=False)  # (an item URL: fetched whole, robots.txt aside)
     finally:
         if own:
             await active.aclose()
     proposals = tuple(
         ItemProposal(code=item.code, name_th=item.name_th, name_en=item.name_en, candidates=tuple(candidates),
                      configured=loaded.urls_for(item.code))
-        for item, candidates in rank(selected, collector, graph, agency.domains, top))
+        for item, candidates in rank(selected, collector, graph, agency.domains, top, carried))
     return DiscoveryResult(agency_name=agency.name, homepage=agency.homepage, checklist_id=loaded.checklist.id,
                            items=proposals, crawl=graph.summary(), complete=graph.root_ok,
-                           homepage_problem=graph.homepage_problem)
+                           homepage_problem=graph.homepage_problem, carried_from=carried_from if carried else "")
 
 
 def run_discover(loaded: LoadedConfig, *, items: Iterable[str] | None = None, top: int = 3,
                  fetcher: Fetcher | None = None, max_pages: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> DiscoveryResult:
+                 progress: Callable[[int], None] | None = None, carried: Carried | None = None,
+                 carried_from: str = "") -> DiscoveryResult:
     """Crawl the agency's main website and rank candidate URLs for each checklist item.
+
+    ``carried`` (from ``carry_over``): the config's URLs of last list's items, proposed first for
+    the items that continue them (``carried_from``: that list's id).
 
     Example::
 
@@ -406,7 +465,7 @@ def run_discover(loaded: LoadedConfig, *, items: Iterable[str] | None = None, to
         print(items_toml(found))
     """
     return asyncio.run(discover_async(loaded, items=items, top=top, fetcher=fetcher, max_pages=max_pages,
-                                      progress=progress))
+                                      progress=progress, carried=carried, carried_from=carried_from))
 
 
 # -- output -------------------------------------------------------------------------------------
@@ -414,6 +473,23 @@ def run_discover(loaded: LoadedConfig, *, items: Iterable[str] | None = None, to
 
 def _comment(text: str) -> str:
     return " ".join(text.split())[:300]
+
+
+_CARRIED = {"th": "URL เดิมของข้อ {code} ใน {checklist} (ยกมาจากรายการเดิม ตรวจว่ายังใช้ได้)",
+            "en": "the config's URL for {code} of {checklist} (carried over: check it still fits)"}
+"""Until ``messages.UI`` has ``discover_carried``."""
+
+
+def carried_text(code: str, checklist: str, lang: str) -> str:
+    """Why a candidate is the old item's URL, in ``lang``."""
+    if "discover_carried" in UI["th"]:
+        return ui("discover_carried", lang, code=code, checklist=checklist)
+    return _CARRIED["en" if lang == "en" else "th"].format(code=code, checklist=checklist)
+
+
+def _why(candidate: Candidate, result: DiscoveryResult, lang: str) -> list[str]:
+    carried = [carried_text(candidate.carried_from, result.carried_from, lang)] if candidate.carried_from else []
+    return carried + candidate.reason_texts(lang)
 
 
 def items_toml(result: DiscoveryResult, lang: str = "th") -> str:
@@ -428,7 +504,7 @@ def items_toml(result: DiscoveryResult, lang: str = "th") -> str:
             lines.append(f"# {_comment(name)}: {_comment(ui('discover_toml_none', lang))}")
             lines.append("urls = []")
         else:
-            why = "; ".join(best.reason_texts(lang))
+            why = "; ".join(_why(best, result, lang))
             lines.append(f"# {_comment(name)} ({ui('discover_score', lang)} {best.score:g}): {_comment(why)}")
             lines.append(f"urls = [{json.dumps(best.url, ensure_ascii=False)}]")
         lines.append("")
@@ -444,11 +520,13 @@ def as_dict(result: DiscoveryResult, lang: str = "th") -> dict[str, Any]:
         "agency": {"name": result.agency_name, "homepage": result.homepage,
                    "homepage_problem": result.homepage_problem},
         "checklist_id": result.checklist_id, "complete": result.complete,
+        "carried_from": result.carried_from or None,
         "crawl": crawl_dict(result.crawl, lang),
         "items": [{
             "code": p.code, "name_th": p.name_th, "name_en": p.name_en, "configured": list(p.configured),
             "proposed": p.proposed.url if p.proposed else None,
-            "candidates": [{"url": c.url, "score": c.score, "reasons": c.reason_texts(lang),
+            "candidates": [{"url": c.url, "score": c.score, "reasons": _why(c, result, lang),
+                            "carried_from": c.carried_from or None,
                             "http_status": c.http_status, "problem": c.problem,
                             "click_path": list(c.click_path) if c.click_path else None} for c in p.candidates],
         } for p in result.items],
@@ -521,5 +599,5 @@ def _table_line(lines: list[str], code: str) -> int | None:
     return None
 
 
-__all__ = ["Candidate", "DiscoveryResult", "ItemProposal", "PROPOSE_AT", "as_dict", "discover_async", "items_toml",
-           "rank", "run_discover", "write_into_config"]
+__all__ = ["Candidate", "Carried", "DiscoveryResult", "ItemProposal", "PROPOSE_AT", "as_dict", "carried_text",
+           "carry_over", "discover_async", "items_toml", "rank", "run_discover", "write_into_config"]

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..discover import DiscoveryResult, ItemProposal, as_dict, items_toml
+from ..discover import DiscoveryResult, ItemProposal, as_dict, carried_text, items_toml
 from ..messages import ui
 from .crawl_section import crawl_lines
 
@@ -36,7 +36,7 @@ def print_discovery(result: DiscoveryResult, console: Console, lang: str) -> Non
     table.add_column(width=5, no_wrap=True)
     table.add_column(ratio=1)
     for proposal in result.items:
-        table.add_row(Text(proposal.code, style="bold"), _item(proposal, lang))
+        table.add_row(Text(proposal.code, style="bold"), _item(proposal, lang, result.carried_from))
     console.print(table)
     crawl = crawl_lines(result.crawl, lang)
     if crawl is not None:
@@ -44,7 +44,7 @@ def print_discovery(result: DiscoveryResult, console: Console, lang: str) -> Non
     console.print(Text("• " + ui("discover_hint", lang), style="dim"))
 
 
-def _item(proposal: ItemProposal, lang: str) -> Group:
+def _item(proposal: ItemProposal, lang: str, carried_from: str = "") -> Group:
     name = proposal.name_en if lang == "en" and proposal.name_en else proposal.name_th
     lines = [Text(name, style="bold")]
     if not proposal.candidates:
@@ -55,5 +55,7 @@ def _item(proposal: ItemProposal, lang: str) -> Group:
         style = "green" if chosen and not candidate.problem else ("yellow" if chosen else "dim")
         mark = f"→ {ui('discover_proposed', lang)} " if chosen else "  "
         lines.append(Text.assemble((f"{mark}{candidate.score:5.1f}  ", f"bold {style}"), (candidate.url, style)))
+        if candidate.carried_from:
+            lines.append(Text("      ↩ " + carried_text(candidate.carried_from, carried_from, lang), style="cyan"))
         lines.append(Text("      " + "; ".join(candidate.reason_texts(lang)), style="dim"))
     return Group(*lines)
