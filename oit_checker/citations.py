@@ -25,7 +25,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .thai import ERA_PATTERN, THAI_MONTH_ABBREVIATIONS, THAI_MONTHS, to_arabic_digits
+from .dates import ERA_PATTERN, THAI_MONTH_ABBREVIATIONS, THAI_MONTHS
+from .thai import to_arabic_digits
 
 __all__ = ["Citation", "citation_spans"]
 

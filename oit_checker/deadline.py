@@ -13,13 +13,11 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from .dates import format_date
 from .messages import ui
 from .models import AuditResult, Status
-from .thai import BE_OFFSET, THAI_MONTH_ABBREVIATIONS
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-_THAI_MONTHS = {number: name for name, number in THAI_MONTH_ABBREVIATIONS.items()}
-_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -55,15 +53,9 @@ def deadline_status(result: AuditResult) -> DeadlineStatus | None:
     return DeadlineStatus(result.deadline, left, 0 <= left <= result.deadline_warn_days, failing)
 
 
-def format_date(day: dt.date, lang: str) -> str:
-    """``31 มี.ค. 2568`` in Thai (B.E.), ``31 Mar 2025`` in English."""
-    if lang == "en":
-        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
-    return f"{day.day} {_THAI_MONTHS[day.month]} {day.year + BE_OFFSET}"
-
-
 def deadline_message(status: DeadlineStatus, lang: str) -> str:
-    """One sentence: days left (or past), and near the deadline the items still failing."""
+    """One sentence: days left (or past), and near the deadline the items still failing. The date
+    is written in ``dates.format_date``'s ``day`` style ('31 มี.ค. 2568', '31 Mar 2025')."""
     date = format_date(status.deadline, lang)
     if status.passed:
         text = ui("deadline_passed", lang, date=date, days=-status.days_left)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..thai import find_dates
+from ..dates import find_dates
 
 _PHONE_NUMBER = r"(?:\+66[\s-]?\(?|\(?0[\s-]?)[1-9]\)?(?:[\s-]?\d){7,8}(?!\d)"
 """A Thai number: 0 + 8 digits (landline, 02-881-4999) or 9 (mobile, 081-234-5678), or +66 without the

@@ -34,7 +34,7 @@ The first source that has something decides, and the evidence names the deciding
   "รอบ 6 เดือน" with the year, or every one of the six months.
 * ``monthly``: every month of the current fiscal year that ended at least ``MONTH_GRACE_DAYS``
   before the audit must be there (named in the text or as a date cell); missing months are
-  listed (``missing_months``).
+  listed (``missing_months``). Judged in ``checks/monthly.py``.
 
 Text read by OCR: years found are labelled "(OCR)"; a stale verdict resting on them is
 ``stale_year_ocr`` and no readable year is ``year_unread_ocr``, both ``unverified`` (Tesseract
@@ -46,30 +46,20 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..checklist import Item, Period
 from ..citations import citation_spans
-from ..dates import SOURCE_RANK, file_dates
+from ..dates import SOURCE_RANK, DateMention, file_dates, find_dates, fiscal_year_bounds, fiscal_year_of
 from ..models import Check, DocDate, Document, Finding, Status
-from ..thai import (
-    THAI_MONTH_ABBREVIATIONS,
-    THAI_MONTHS,
-    DateMention,
-    compact,
-    find_dates,
-    fiscal_year_bounds,
-    fiscal_year_of,
-)
+from ..thai import compact
 from .documents import ocr_evidence, read_by_ocr
 from .interface import Context, Page
+from .monthly import judge_months, month_key, months_present
 from .text import content_headings, content_text
 
 SNIPPET = 60
-MONTH_GRACE_DAYS = 15
-"""Days after a month ends before its monthly summary is due."""
 PLAN_LEAD_DAYS = 365
 """A plan for a fiscal year may be written up to this long before the year begins."""
 REPORT_KINDS = ("fiscal_year", "range", "year", "month")
@@ -84,10 +74,6 @@ HALF_YEAR_PHRASES = tuple(compact(p) for p in (
     "ไตรมาสที่ 1-2", "first half", "six months", "6 months",
 ))
 MAX_DATES_IN_EVIDENCE = 10
-
-MONTHS_TH = ("", "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-             "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def single_years(item: Item) -> tuple[Item, ...]:
@@ -192,7 +178,9 @@ def _judge(page: Page, item: Item, ctx: Context, doc: Document) -> list[Finding]
     if seen.cited:
         evidence["citations_ignored"] = _citation_evidence(seen.cited)
     if item.period is Period.MONTHLY:
-        findings = _monthly(year, head + body, files, seen.text, ctx.today, evidence)
+        mentions = head + body
+        on_year = any(_covers(f.mention, year) for f in mentions if f.mention.kind in REPORT_KINDS)
+        findings = judge_months(year, mentions, files, seen.text, ctx.today, evidence, reports_on_year=on_year)
         if findings is not None:
             return findings
     if item.period is Period.SIX_MONTHS:
@@ -378,9 +366,9 @@ def _half_year(year: int, seen: _Seen, files: list[DocDate], doc: Document,
     if phrase and in_year:
         return [Finding(Check.FRESH, Status.PASS, "half_year_found", _params(year),
                         {**_found_evidence(in_year[0], evidence), "phrase": phrase})]
-    months = _months_present(mentions, [], year)
-    half = {_month_key(start.year, 10), _month_key(start.year, 11), _month_key(start.year, 12),
-            *(_month_key(start.year + 1, m) for m in (1, 2, 3))}
+    months = months_present(mentions, [], year)
+    half = {month_key(start.year, 10), month_key(start.year, 11), month_key(start.year, 12),
+            *(month_key(start.year + 1, m) for m in (1, 2, 3))}
     if half <= set(months):
         return [Finding(Check.FRESH, Status.PASS, "half_year_found", _params(year),
                         {**evidence, "source": "text", "months": sorted(half)})]
@@ -388,84 +376,6 @@ def _half_year(year: int, seen: _Seen, files: list[DocDate], doc: Document,
         return [Finding(Check.FRESH, Status.WARN, "half_year_unclear",
                         _params(year, until=f"{march_end:%Y-%m-%d}"), _found_evidence(in_year[0], evidence))]
     return _year(year, Period.CURRENT_FISCAL_YEAR, seen, files, doc, evidence)
-
-
-def _month_key(year_ce: int, month: int) -> str:
-    return f"{year_ce:04d}-{month:02d}"
-
-
-def _months_present(mentions: list[_Found], files: list[DocDate], year: int) -> dict[str, str]:
-    """Month ('2023-10') -> where it was seen, for months of fiscal year ``year``."""
-    out: dict[str, str] = {}
-    for found in mentions:
-        m = found.mention
-        if m.fiscal_year != year and m.kind != "range":
-            continue
-        if m.kind in ("month", "day") or (m.kind == "range" and (m.start.year, m.start.month) == (m.end.year, m.end.month)):
-            if fiscal_year_of(m.start) == year:
-                out.setdefault(_month_key(m.start.year, m.start.month), f"{found.source}: {found.mention.text}")
-    for d in files:
-        if d.source == "xlsx_cell" and fiscal_year_of(d.value) == year:
-            out.setdefault(_month_key(d.value.year, d.value.month), f"{d.field} = {d.value}")
-    return out
-
-
-def due_months(year: int, today: dt.date) -> list[tuple[int, int]]:
-    """(C.E. year, month) of fiscal year ``year`` whose summary is due on ``today``."""
-    start, _ = fiscal_year_bounds(year)
-    out = []
-    for offset in range(12):
-        month_year, month = start.year + (start.month - 1 + offset) // 12, (start.month - 1 + offset) % 12 + 1
-        next_first = dt.date(month_year + month // 12, month % 12 + 1, 1)
-        if next_first + dt.timedelta(days=MONTH_GRACE_DAYS - 1) <= today:
-            out.append((month_year, month))
-    return out
-
-
-def _monthly(year: int, mentions: list[_Found], files: list[DocDate], text: str, today: dt.date,
-             evidence: dict[str, Any]) -> list[Finding] | None:
-    """Findings for a ``monthly`` item, or None to judge the year alone (no month due yet)."""
-    due = due_months(year, today)
-    if not due:
-        return None
-    present = _months_present(mentions, files, year)
-    reports_on_year = any(_covers(f.mention, year) for f in mentions if f.mention.kind in REPORT_KINDS)
-    if reports_on_year:  # month names without a year, under a heading that names the fiscal year
-        start, _ = fiscal_year_bounds(year)
-        for month in bare_months(text):
-            month_year = start.year if month >= 10 else start.year + 1
-            present.setdefault(_month_key(month_year, month), f"text: {MONTHS_TH[month]}")
-    if not present and not reports_on_year:
-        return None  # no month of the year at all: the year rules say stale, unclear or no date
-    missing = [(y, m) for y, m in due if _month_key(y, m) not in present]
-    evidence = {**evidence, "months_found": present}
-    if not missing:
-        first, last = due[0], due[-1]
-        return [Finding(Check.FRESH, Status.PASS, "months_found",
-                        _params(year, count=len(due), first=_month_th(*first), last=_month_th(*last),
-                                first_en=_month_en(*first), last_en=_month_en(*last)), evidence)]
-    params = _params(year, months=", ".join(_month_th(y, m) for y, m in missing),
-                     months_en=", ".join(_month_en(y, m) for y, m in missing), count=len(missing))
-    return [Finding(Check.FRESH, Status.FAIL, "missing_months", params,
-                    {**evidence, "missing": [_month_key(y, m) for y, m in missing]})]
-
-
-_BARE_MONTH = re.compile("|".join(sorted(
-    [re.escape(name) for name in THAI_MONTHS] + [re.escape(abbr) for abbr in THAI_MONTH_ABBREVIATIONS],
-    key=len, reverse=True)))
-
-
-def bare_months(text: str) -> set[int]:
-    """Months named in the text, with or without a year ('ตุลาคม', 'ต.ค.')."""
-    return {THAI_MONTHS.get(m.group(0)) or THAI_MONTH_ABBREVIATIONS[m.group(0)] for m in _BARE_MONTH.finditer(text)}
-
-
-def _month_th(year_ce: int, month: int) -> str:
-    return f"{MONTHS_TH[month]} {year_ce + 543}"
-
-
-def _month_en(year_ce: int, month: int) -> str:
-    return f"{MONTHS_EN[month]} {year_ce} (B.E. {year_ce + 543})"
 
 
 def _date_evidence(head: list[_Found], body: list[_Found], files: list[DocDate]) -> list[dict[str, Any]]:

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from oit_checker.deadline import days_left, deadline_message, deadline_status, format_date
+from oit_checker.dates import format_date
+from oit_checker.deadline import days_left, deadline_message, deadline_status
 from oit_checker.history import Change, EventKind, classify, diff_items, failing_streak, transition
 from oit_checker.models import AuditResult, ItemResult, Status
 from oit_checker.store import ItemRow, RunRow

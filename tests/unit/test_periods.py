@@ -11,7 +11,7 @@ from oit_checker.checks import Context, Page, run_checks
 from oit_checker.checks.content import check_content
 from oit_checker.checks.detectors import DETECTOR_FUNCTIONS
 from oit_checker.checks.fresh import check_fresh
-from oit_checker.checks.period import bare_months, due_months
+from oit_checker.checks.monthly import bare_months, due_months
 from oit_checker.dates import file_dates, parse_http_date, parse_pdf_date, parse_w3c_date
 from oit_checker.models import DocDate, Document, FetchResult, Status, Table
 from oit_checker.thai import normalize

@@ -9,11 +9,11 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from oit_checker.dates import find_dates
 from oit_checker.extract.html import extract_html
 from oit_checker.extract.links import html_links
 from oit_checker.extract.office import extract_docx, extract_xlsx
 from oit_checker.extract.pdf import extract_pdf
-from oit_checker.thai import find_dates
 from oit_checker.urls import host_of, normalize_url, page_key
 
 FAST = settings(max_examples=60, deadline=2000, derandomize=True,

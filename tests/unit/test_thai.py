@@ -10,20 +10,24 @@ from typing import Any
 
 import pytest
 
-from oit_checker import thai
-from oit_checker.thai import (
-    THAI_DIGITS,
+from oit_checker import dates, deadline, thai
+from oit_checker.checks import monthly, period
+from oit_checker.dates import (
     DateMention,
     be_to_ce,
     ce_to_be,
-    compact,
     find_dates,
     fiscal_year_bounds,
     fiscal_year_of,
-    normalize,
-    normalize_phrase_variants,
     parse_date,
     parse_year,
+)
+from oit_checker.dates import calendar as thai_calendar
+from oit_checker.thai import (
+    THAI_DIGITS,
+    compact,
+    normalize,
+    normalize_phrase_variants,
     to_arabic_digits,
 )
 
@@ -385,24 +389,71 @@ def test_date_mention_is_frozen() -> None:
 
 
 def test_public_api_is_exported() -> None:
+    """thai.py is text normalisation only; the date API lives in (and is exported by) ``dates``."""
     assert sorted(thai.__all__) == sorted(
         [
-            "ERA_PATTERN",
             "THAI_DIGITS",
-            "DateMention",
-            "be_to_ce",
-            "ce_to_be",
             "common_run",
             "compact",
-            "find_dates",
-            "fiscal_year_bounds",
-            "fiscal_year_of",
             "normalize",
             "normalize_phrase_variants",
-            "parse_date",
-            "parse_year",
+            "repair_with_offsets",
             "to_arabic_digits",
         ]
     )
-    for name in thai.__all__:
-        assert hasattr(thai, name), name
+    assert sorted(dates.__all__) == sorted(
+        [
+            "BE_OFFSET",
+            "ENGLISH_MONTHS",
+            "ERA_PATTERN",
+            "SOURCE_RANK",
+            "THAI_MONTHS",
+            "THAI_MONTH_ABBREVIATIONS",
+            "THAI_TZ",
+            "DateMention",
+            "DateStyle",
+            "be_to_ce",
+            "ce_to_be",
+            "file_dates",
+            "find_dates",
+            "fiscal_year_bounds",
+            "fiscal_year_of",
+            "format_date",
+            "month_name",
+            "parse_date",
+            "parse_http_date",
+            "parse_pdf_date",
+            "parse_w3c_date",
+            "parse_year",
+        ]
+    )
+    for module in (thai, dates):
+        for name in module.__all__:
+            assert hasattr(module, name), (module.__name__, name)
+    for name in ("find_dates", "parse_date", "DateMention", "fiscal_year_of", "THAI_MONTHS", "ERA_PATTERN"):
+        assert not hasattr(thai, name), f"thai.{name} is a date name: it belongs to oit_checker.dates"
+
+
+def test_month_labels_come_from_one_calendar() -> None:
+    """The deadline and the period name months with the one ``dates.calendar`` (the same objects,
+    no copy of a month table), each in its own style."""
+    assert deadline.format_date is thai_calendar.format_date
+    assert monthly.format_date is thai_calendar.format_date
+    assert monthly.month_name is thai_calendar.month_name
+    assert dates.THAI_MONTHS is thai_calendar.THAI_MONTHS
+    assert monthly.THAI_MONTHS is thai_calendar.THAI_MONTHS
+    assert monthly.THAI_MONTH_ABBREVIATIONS is thai_calendar.THAI_MONTH_ABBREVIATIONS
+    own = [id(value) for value in vars(thai_calendar).values()]
+    for module in (deadline, period, monthly):
+        for name, value in vars(module).items():
+            if not isinstance(value, (tuple, list, dict)) or id(value) in own:
+                continue
+            labels = {str(v) for v in (*value, *(value.values() if isinstance(value, dict) else ()))}
+            assert not labels & {"มีนาคม", "มี.ค.", "Mar"}, f"{module.__name__}.{name} copies a month table"
+    day = dt.date(2025, 3, 31)
+    assert deadline.format_date(day, "th") == "31 มี.ค. 2568"
+    assert deadline.format_date(day, "en") == "31 Mar 2025"
+    assert thai_calendar.format_date(day, "th", "month") == "มีนาคม 2568"
+    assert thai_calendar.format_date(day, "en", "month") == "Mar 2025 (B.E. 2568)"
+    assert [thai_calendar.month_name(m, "th", "month") for m in (2, 7)] == ["กุมภาพันธ์", "กรกฎาคม"]
+    assert [thai_calendar.month_name(m, "en") for m in (5, 9)] == ["May", "Sep"]

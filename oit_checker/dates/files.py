@@ -14,12 +14,10 @@ import datetime as dt
 import email.utils
 import re
 
-from .models import DocDate, Document
+from ..models import DocDate, Document
+from .calendar import THAI_TZ
 
-__all__ = ["SOURCE_RANK", "THAI_TZ", "file_dates", "parse_http_date", "parse_pdf_date", "parse_w3c_date"]
-
-THAI_TZ = dt.timezone(dt.timedelta(hours=7))
-"""Thailand's time zone (no daylight saving): a file saved at 23:30 UTC on 30 Sep is in October."""
+__all__ = ["SOURCE_RANK", "file_dates", "parse_http_date", "parse_pdf_date", "parse_w3c_date"]
 
 SOURCE_RANK = {
     "title": 0, "heading": 0, "text": 1, "ocr": 1, "xlsx_cell": 2, "pdf_metadata": 3,
