@@ -13,10 +13,11 @@ import secrets
 import signal
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
-from . import __version__
+from . import __version__, evidence
 from .attachments import evidence_links, fetch_attachments
+from .browse import BrowserPass
 from .checklist import Item
 from .checks import CheckFn, Context, Page, run_checks
 from .checks.reachable import fingerprint
@@ -30,7 +31,6 @@ from .fetch.http import HttpFetcher, HttpOptions
 from .fetch.interface import Fetcher
 from .fetch.serve_from import OriginMap, ServeFromFetcher
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
-from .render import RenderPass
 from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline
 from .urls import blocked_reason, host_of
 
@@ -171,14 +171,16 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
                       else ServeFromFetcher(fetcher, origins) if origins else fetcher)
     active: Fetcher = DeadlineFetcher(inner, deadline)  # every request ends at the run's deadline
     private_ok = policy.private_ok
-    render_pass = RenderPass(loaded, selected, mode=browser, warc=warc, renderer=renderer, use_browser=fetcher is None,
-                             policy=policy)
+    item_urls = {u for item in selected for u in loaded.urls_for(item.code)}
+    staging = evidence.Staging.for_run(loaded, item_urls, warc)
+    browser_pass = BrowserPass(loaded, selected, mode=browser, renderer=renderer, use_browser=fetcher is None,
+                               policy=policy, shots=staging,
+                               screenshots=staging.options.screenshots if staging is not None else "none")
     try:
-        item_urls = {u for item in selected for u in loaded.urls_for(item.code)}
         probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
         crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls,
                           extra_hosts={h for item in selected for h in item.allowed_hosts}, private_ok=private_ok, progress=getattr(observer, "crawled", None),
-                          renderer=render_pass.crawl_renderer())
+                          renderer=browser_pass.crawl_renderer())
         finished, crawled = await deadline.race(crawler.run())
         graph = crawled if finished and crawled is not None else crawler.cut_short(deadline.reason)
         if deadline.expired:  # a crawl cut short is incomplete, never proof that an item is not linked
@@ -202,13 +204,15 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
             observer.advanced(url)
             return url, page
 
-        pages = await _all_pages(targets, one, deadline)
-        rendered, _ = await deadline.race(render_pass.run(pages))  # the browser, where needed (oit_checker.render)
-        if not rendered:
-            _not_rendered(render_pass, deadline)
+        http_pages = await _all_pages(targets, one, deadline)
+        pdf_shots = evidence.pdf_screenshots(staging, http_pages) if staging is not None else asyncio.sleep(0)
+        rendered, _ = await deadline.race(asyncio.gather(browser_pass.run(http_pages), pdf_shots))
+        if not rendered:  # the run ended while the browser (oit_checker.browse) was at work
+            browser_pass.stop(deadline.reason)
+        pages = {**http_pages, **browser_pass.pages()}  # what the checks read: rendered pages, each with its view
         linked = await _linked_evidence(loaded, selected, pages, active, doc_options, private_ok)
     finally:
-        await render_pass.aclose()
+        await browser_pass.aclose()
         if own_fetcher:
             await inner.aclose()
 
@@ -220,9 +224,10 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
                                for host, url in probes.items()
                                if (p := pages[url]).fetch.ok and p.doc is not None},
         max_body_bytes=options.max_body_bytes, homepage_ok=home.fetch.ok, boilerplate=graph.boilerplate,
+        social_rules=browser_pass.rules,
     )
     results = tuple(_item_result(item, loaded.urls_for(item.code), linked.get(item.code, pages), ctx,
-                                 render_pass.checks, all_required=loaded.urls_mode(item.code) == "all")
+                                 all_required=loaded.urls_mode(item.code) == "all")
                     for item in selected)
     result = AuditResult(
         run_id=started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
@@ -235,9 +240,12 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
         crawl=graph.summary(),
         deadline=loaded.config.assessment.submission_deadline,
         deadline_warn_days=loaded.config.assessment.warn_days,
+        browser=_browser_summary(browser_pass, staging),
     )
+    if staging is None:
+        return result
     with_evidence = {url: page for by_url in linked.values() for url, page in by_url.items() if page.attachments}
-    return render_pass.finish(result, {**pages, **with_evidence})  # the evidence bundle, linked from the result
+    return evidence.write_bundle(result, http_pages, {**pages, **with_evidence}, staging)  # linked from the result
 
 
 def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx: Context,
@@ -297,11 +305,11 @@ async def _all_pages(targets: list[str], one: Callable[[str], Awaitable[tuple[st
     return pages
 
 
-def _not_rendered(render_pass: RenderPass, deadline: RunDeadline) -> None:
-    """The pages the browser had still to open when the run ended: unverified, said why."""
-    for url, note in render_pass.notes.items():
-        if "needed_for" in note and url not in render_pass.outcomes:
-            render_pass._not_rendered(url, "browser_failed", deadline.reason)  # noqa: SLF001 - render.py has no public form
+def _browser_summary(browser_pass: BrowserPass, staging: evidence.Staging | None) -> dict[str, Any]:
+    """How the browser was used; ``screenshots`` counts the PDF page-1 images too."""
+    summary = browser_pass.summary()
+    summary["screenshots"] += len(staging.screenshots) if staging is not None else 0
+    return summary
 
 
 async def _linked_evidence(loaded: LoadedConfig, selected: list[Item], pages: dict[str, Page], fetcher: Fetcher,

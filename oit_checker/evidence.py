@@ -22,6 +22,7 @@ by a run id is complete. ``prune`` deletes runs older than ``[evidence] max_age_
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -39,6 +40,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .checks import Page
+from .config import LoadedConfig
 from .models import AuditResult, FetchResult
 
 SCHEMA = "oit-checker/evidence/v1"
@@ -81,17 +83,37 @@ class EvidenceOptions:
     max_age_days: int = 90
 
 
-class EvidenceRun:
-    """The evidence of one run while it is being gathered (see the module docstring)."""
+class Staging:
+    """The evidence of one run while it is being gathered (see the module docstring): where the
+    browser writes screenshots (``oit_checker.browse.ShotPaths``) and the PDF page-1 images."""
 
-    def __init__(self, options: EvidenceOptions, item_urls: Iterable[str]) -> None:
+    def __init__(self, options: EvidenceOptions, item_urls: Iterable[str], *, max_height: int) -> None:
         self.options = options
+        self.max_height = max_height
+        """Screenshots are cut at this height (``[evidence] screenshot_max_height``)."""
+        self.thumbnail = (THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 3 // 2, THUMBNAIL_QUALITY)
+        """Width, height and JPEG quality of a screenshot's thumbnail."""
         self.staging = options.root / f"{PARTIAL_PREFIX}{secrets.token_hex(4)}"
         self._dirs = {url: f"{n:02d}-{_slug(url)}" for n, url in enumerate(sorted(set(item_urls)), start=1)}
         self.screenshots: dict[str, Path] = {}
-        """URL -> screenshot written (staging path until ``write``)."""
+        """URL -> PDF page-1 screenshot written (staging path until ``write_bundle``)."""
         self.screenshot_notes: dict[str, str] = {}
         """URL -> why there is no screenshot, or how it was made."""
+
+    @classmethod
+    def for_run(cls, loaded: LoadedConfig, item_urls: Iterable[str], warc: bool | None = None) -> Staging | None:
+        """The run's staging from ``[evidence]`` (``warc`` overrides its ``warc``), None when disabled."""
+        evidence = loaded.config.evidence
+        if not evidence.enabled:
+            return None
+        options = EvidenceOptions(resolve_dir(evidence.dir, loaded.path), evidence.screenshots,
+                                  evidence.warc if warc is None else warc, evidence.max_age_days)
+        return cls(options, item_urls, max_height=evidence.screenshot_max_height)
+
+    @property
+    def item_urls(self) -> tuple[str, ...]:
+        """The item URLs, in folder order."""
+        return tuple(self._dirs)
 
     def url_dir(self, url: str) -> Path:
         """The staging folder of an item URL."""
@@ -121,14 +143,16 @@ class EvidenceRun:
         """Remove the staging folder (the run produced nothing to keep)."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, result: AuditResult, http_pages: Mapping[str, Page], pages: Mapping[str, Page],
-              rendered: Mapping[str, Any], browser_notes: Mapping[str, dict[str, Any]]) -> tuple[Path, dict[str, dict[str, str]]]:
+    def write(self, result: AuditResult, http_pages: Mapping[str, Page],
+              pages: Mapping[str, Page]) -> tuple[Path, dict[str, dict[str, str]]]:
         """Write every file, move the bundle to ``<root>/<run id>``; returns it and each URL's files.
 
         ``http_pages``: what the HTTP fetcher got; ``pages``: what the checks read (the rendered
-        page where the browser was used); ``rendered``: URL -> ``Rendered`` of every browser
-        visit; ``browser_notes``: URL -> why the browser was or was not used.
+        page where the browser was used), whose ``browser`` says what the browser did.
         """
+        views = {url: page.browser for url, page in pages.items() if page.browser is not None}
+        rendered = {url: view.seen for url, view in views.items() if view.seen is not None}
+        shots = {**self.screenshots, **{url: v.screenshot for url, v in views.items() if v.screenshot is not None}}
         findings_by_url: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for item in result.items:
             for url_result in item.urls:
@@ -142,8 +166,9 @@ class EvidenceRun:
             files: dict[str, Path] = {}
             http_page, page = http_pages.get(url), pages.get(url)
             seen = rendered.get(url)
+            view = views.get(url)
             record = {"url": url, "http": _fetch_record(http_page.fetch) if http_page else None,
-                      "browser": None, "render": browser_notes.get(url, {})}
+                      "browser": None, "render": dict(view.notes) if view is not None else {}}
             if seen is not None:
                 record["browser"] = {**_fetch_record(seen.fetch), "response_headers": seen.response_headers,
                                      "title": seen.title, "screenshot_error": seen.screenshot_error}
@@ -162,7 +187,7 @@ class EvidenceRun:
                 files["linked"] = _write_json(folder / "linked.json", [
                     {"url": a.url, "link_text": a.text, **_fetch_record(a.fetch),
                      "text_source": a.doc.text_source if a.doc is not None else None} for a in page.attachments])
-            shot = self.screenshots.get(url)
+            shot = shots.get(url)
             if shot is not None and shot.is_file():
                 files["screenshot"] = shot
                 thumb = self.thumbnail_path(url)
@@ -172,7 +197,7 @@ class EvidenceRun:
         warc_file = None
         if self.options.warc:
             warc_file = self.staging / "responses.warc.gz"
-            write_warc(warc_file, http_pages, rendered, self.screenshots, result)
+            write_warc(warc_file, http_pages, rendered, shots, result)
         final = self.options.root / result.run_id
         manifest = self._manifest(result, staged, warc_file, final)
         _write_json(self.staging / "manifest.json", manifest)
@@ -202,6 +227,34 @@ class EvidenceRun:
                      for url, files in staged.items()},
             "warc": entry(warc_file) if warc_file is not None else None,
         }
+
+
+async def pdf_screenshots(staging: Staging, pages: Mapping[str, Page]) -> None:
+    """Page 1 of every item PDF as a screenshot (``screenshots = "all"``), kept in ``staging``."""
+    if staging.options.screenshots != "all":
+        return
+    await asyncio.gather(*(staging.pdf_screenshot(url, page.fetch.body) for url in staging.item_urls
+                           if (page := pages.get(url)) is not None and _is_pdf(page)))
+
+
+def write_bundle(result: AuditResult, http_pages: Mapping[str, Page], pages: Mapping[str, Page],
+                 staging: Staging) -> AuditResult:
+    """Write the run's bundle once its result exists, and link it from the result
+    (``evidence_dir``, each ``UrlResult.evidence_files``); one that cannot be written is said in
+    ``browser["evidence_error"]``, never losing the audit itself. Findings are left as they are."""
+    try:
+        folder, links = staging.write(result, http_pages, pages)
+        prune(staging.options.root, staging.options.max_age_days)
+    except OSError as exc:
+        staging.discard()
+        return dataclasses.replace(result, browser={**result.browser, "evidence_error": str(exc)[:200]})
+    items = tuple(dataclasses.replace(item, urls=tuple(dataclasses.replace(url, evidence_files=links.get(url.url, {}))
+                                                      for url in item.urls)) for item in result.items)
+    return dataclasses.replace(result, items=items, evidence_dir=str(folder))
+
+
+def _is_pdf(page: Page) -> bool:
+    return page.fetch.ok and page.fetch.body.lstrip()[:5].startswith(b"%PDF")
 
 
 def prune(root: Path, max_age_days: int, now: dt.datetime | None = None) -> list[Path]:

@@ -198,6 +198,16 @@ class UrlResult:
     ``findings``), absolute paths; empty when no evidence was kept (``oit_checker.evidence``)."""
 
     @property
+    def screenshot(self) -> str | None:
+        """The screenshot in the evidence bundle (reports read it here, never from a finding)."""
+        return self.evidence_files.get("screenshot") or None
+
+    @property
+    def thumbnail(self) -> str | None:
+        """The screenshot's small JPEG in the evidence bundle."""
+        return self.evidence_files.get("thumbnail") or None
+
+    @property
     def status(self) -> Status:
         """Worst status among this URL's findings."""
         return worst([f.status for f in self.findings])

@@ -3,7 +3,7 @@
 The rules are data (``oit_checker/data/social_rules.toml``, documented there), so they can be
 updated when Facebook, YouTube, X, LINE or TikTok change their pages; a user file named by
 ``[browser] social_rules`` replaces networks by id and adds aliases. ``judge`` is a pure function
-of the rendered page: profile name and posts visible → ``pass`` (``social_public``); "This content
+of the rendered page (``oit_checker.checks.social`` makes it the public check's finding): profile name and posts visible → ``pass`` (``social_public``); "This content
 isn't available", a login wall, an age or region gate, a private account → ``fail``
 (``private_social``); a bot challenge → ``unverified`` (``bot_wall``); none of these →
 ``unverified`` (``social_unclear``).
@@ -15,15 +15,14 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from selectolax.lexbor import LexborHTMLParser
 
 from .checklist import _read_toml, _Strict, validate_model
 from .errors import ConfigError
-from .messages import social_why
-from .models import Check, Finding, Status
+from .models import Status
 from .urls import host_matches, host_of
 
 BUNDLED_RULES = Path(__file__).resolve().parent / "data" / "social_rules.toml"
@@ -140,16 +139,6 @@ class SocialVerdict:
     why: str
     """The rule's ``why`` code (``login_required`` …; ``no_marker`` when nothing matched)."""
     matched: tuple[str, ...] = ()
-
-    def finding(self, final_url: str) -> Finding:
-        """The public check's finding for this verdict."""
-        th, en = social_why(self.why)
-        params: dict[str, Any] = {"network": self.network.name, "why": th, "why_en": en}
-        if self.reason == "bot_wall":
-            params = {"detail": f"{self.network.name}: {en}"}
-        evidence = {"network": self.network.id, "rule": self.why, "matched": list(self.matched),
-                    "final_url": final_url}
-        return Finding(Check.PUBLIC, self.status, self.reason, params, evidence)
 
 
 _OUTCOMES = {"challenge": (Status.UNVERIFIED, "bot_wall"), "private": (Status.FAIL, "private_social"),

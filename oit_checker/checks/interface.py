@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..checklist import Item
 from ..crawl import LinkGraph
 from ..dates import THAI_TZ
 from ..models import Document, FetchResult, Finding
+
+if TYPE_CHECKING:
+    from ..fetch.browser import Rendered
+    from ..social import SocialRules
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,32 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class BrowserView:
+    """What the browser pass did with one URL (``oit_checker.browse``): the checks read it."""
+
+    planned: bool = False
+    """The verdict wanted the page rendered (else the browser opened it only for a screenshot)."""
+    rendered: bool = False
+    why: str = ""
+    """When planned and not rendered: ``browser_off``, ``no_browser``, ``browser_crashed``,
+    ``browser_failed`` or ``navigation_failed``."""
+    detail: str = ""
+    code: str = ""
+    """``navigation_failed``: the network reason code (``dns_error``, ``timeout`` …)."""
+    needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Item code -> why its verdict needed the browser (``social``, ``host``, ``script``, ``always``)."""
+    text: str = ""
+    """The rendered page's innerText and title (the social check reads them)."""
+    title: str = ""
+    seen: Rendered | None = None
+    """The browser's visit, when it loaded the page."""
+    screenshot: Path | None = None
+    """The staged screenshot the browser wrote (the bundle moves it)."""
+    notes: dict[str, Any] = field(default_factory=dict)
+    """Why the browser was or was not used (``fetch.json``'s ``render`` key)."""
+
+
+@dataclass(frozen=True)
 class Page:
     """One item URL as fetched and (when it could be read) extracted, with the evidence it links."""
 
@@ -31,6 +63,8 @@ class Page:
     doc: Document | None = None
     attachments: tuple[Attachment, ...] = ()
     """The evidence this page links (``oit_checker.attachments``), judged with the page."""
+    browser: BrowserView | None = None
+    """What the browser did with this URL, when the browser pass planned or opened it."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +86,8 @@ class Context:
     """Lines (``thai.compact``-ed) repeated on most pages of the site: menus, footers, not content."""
     today: dt.date = field(default_factory=lambda: dt.datetime.now(THAI_TZ).date())
     """The audit's date in Thai time: which months of a ``monthly`` item are already due."""
+    social_rules: SocialRules | None = None
+    """The run's social-network rules (``[browser] social_rules``); None: the bundled ones."""
 
 
 CheckFn = Callable[[Page, Item, Context], list[Finding]]

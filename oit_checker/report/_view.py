@@ -149,21 +149,13 @@ def snippets(url: UrlResult, lang: str) -> list[tuple[str, str]]:
 
 
 def screenshots(url: UrlResult) -> list[str]:
-    """Screenshot paths: the evidence bundle's (``evidence_files``), then any finding's ``screenshot``."""
-    values: list[object] = [getattr(url, "evidence_files", {}).get("screenshot")]
-    values += [finding.evidence.get("screenshot") for finding in url.findings]
-    out: list[str] = []
-    for value in values:
-        for path in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(path, str) and path and path not in out:
-                out.append(path)
-    return out
+    """Screenshot paths: the evidence bundle's (``UrlResult.screenshot``); findings carry none."""
+    return [url.screenshot] if url.screenshot else []
 
 
 def thumbnail(url: UrlResult, screenshot: str) -> str | None:
     """The evidence bundle's small JPEG of ``screenshot`` (``evidence_files["thumbnail"]``), if any."""
-    files = getattr(url, "evidence_files", {})
-    return files.get("thumbnail") if files.get("screenshot") == screenshot else None
+    return url.thumbnail if url.screenshot == screenshot else None
 
 
 def page_title(url: UrlResult) -> str:

@@ -81,15 +81,21 @@ urls = ["{base}/ita/report.html"]
 def with_evidence(result: AuditResult, code: str, **evidence: object) -> AuditResult:
     """``result`` with extra evidence on the first finding of ``code``'s first URL.
 
-    Stands in for what the crawl (``click_path``) and the browser (``screenshot``) add.
+    Stands in for what the crawl (``click_path``) adds; a ``screenshot`` goes where the evidence
+    bundle puts it (``UrlResult.evidence_files``), never in a finding.
     """
+    shot = evidence.pop("screenshot", None)
+
     def item(i: ItemResult) -> ItemResult:
         if i.code != code:
             return i
         first, *rest = i.urls
         finding, *others = first.findings
         finding = dataclasses.replace(finding, evidence={**finding.evidence, **evidence})
-        url = dataclasses.replace(first, findings=(finding, *others))
+        files = first.evidence_files
+        if shot is not None:  # a screenshot of its own, without the bundle's thumbnail of another
+            files = {**{k: v for k, v in files.items() if k != "thumbnail"}, "screenshot": str(shot)}
+        url = dataclasses.replace(first, findings=(finding, *others), evidence_files=files)
         return dataclasses.replace(i, urls=(url, *rest))
     return dataclasses.replace(result, items=tuple(item(i) for i in result.items))
 
@@ -104,9 +110,7 @@ def stable(result: AuditResult) -> AuditResult:
     browser made screenshots), the round being assessed, the crawl's duration, and links to hosts outside 127.0.0.1 (the demo
     homepage links to Facebook: a DNS error offline, anything online)."""
     def url(u: UrlResult) -> UrlResult:
-        findings = tuple(dataclasses.replace(f, evidence={k: v for k, v in f.evidence.items() if k != "screenshot"})
-                         for f in u.findings)
-        return dataclasses.replace(u, findings=findings, evidence_files={})
+        return dataclasses.replace(u, evidence_files={})
 
     items = tuple(dataclasses.replace(i, urls=tuple(url(u) for u in i.urls)) for i in result.items)
     # the round assessed depends on today's date: pinned to the one of December 2026

@@ -129,7 +129,8 @@ async def test_a_script_built_page_passes_content_only_with_the_browser(
     assert report["run"]["evidence_dir"] == rendered.evidence_dir
     [json_url] = report["items"][0]["urls"]
     assert json_url["evidence_files"]["screenshot"] == files["screenshot"]
-    assert any(c["evidence"].get("screenshot") == files["screenshot"] for c in json_url["checks"])
+    assert not [f for item in rendered.items for u in item.urls for f in u.findings if "screenshot" in f.evidence]
+    assert not any("screenshot" in c["evidence"] for c in json_url["checks"])  # reports read evidence_files
     manifest = json.loads(Path(rendered.evidence_dir, "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run_id"] == rendered.run_id
     entry = next(iter(manifest["urls"].values()))

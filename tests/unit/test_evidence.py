@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from oit_checker.checks import Page
-from oit_checker.evidence import default_dir, prune, resolve_dir, write_warc
-from oit_checker.models import AuditResult, FetchResult, Redirect
+from oit_checker.checks import BrowserView, Page
+from oit_checker.evidence import EvidenceOptions, Staging, default_dir, prune, resolve_dir, write_bundle, write_warc
+from oit_checker.fetch.browser import Rendered
+from oit_checker.models import AuditResult, Check, FetchResult, Finding, ItemResult, Redirect, Status, UrlResult
 
 NOW = dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.UTC)
 
@@ -78,3 +80,43 @@ def test_warc_reader_sees_a_valid_gzip_file(tmp_path: Path) -> None:
     write_warc(target, {}, {}, {}, result)
     records = list(ArchiveIterator(io.BytesIO(target.read_bytes())))
     assert [r.rec_type for r in records] == ["warcinfo"]
+
+
+def test_the_bundle_is_written_once_the_result_exists_and_findings_stay_as_they_were(tmp_path: Path) -> None:
+    url = "http://a.example/o1"
+    fetch = FetchResult(url=url, final_url=url, status=200, headers={"content-type": "text/html"},
+                        body=b"<title>o1</title><p>text</p>", rendered_by="chromium")
+    staging = Staging(EvidenceOptions(tmp_path / "evidence", warc=True, max_age_days=0), [url], max_height=8000)
+    shot = staging.screenshot_path(url)
+    shot.parent.mkdir(parents=True)
+    shot.write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    staging.thumbnail_path(url).write_bytes(b"\xff\xd8jpeg")
+    seen = Rendered(fetch, title="o1", screenshot=shot)
+    view = BrowserView(planned=True, rendered=True, needs={"O1": ("script",)}, seen=seen, screenshot=shot,
+                       notes={"needed_for": ["script"], "rendered": True})
+    finding = Finding(Check.CONTENT, Status.PASS, "elements_found", {}, {"snippet": "text"})
+    item = ItemResult(code="O1", name_th="", name_en="", group="g", status=Status.PASS,
+                      urls=(UrlResult(url, fetch, (finding,)),))
+    result = AuditResult(run_id="20250301T020000Z-abcdef", started_at=NOW, finished_at=NOW, tool_version="0.1.0",
+                         checklist_id="ita-2567", checklist_title="", assessment_year=2567, agency_name="กรม",
+                         homepage="http://a.example/", items=(item,), browser={"mode": "auto"})
+    written = write_bundle(result, {url: Page(fetch)}, {url: Page(fetch, browser=view)}, staging)
+    [url_result] = written.items[0].urls
+    assert url_result.findings == (finding,)  # no screenshot path copied into a finding
+    assert url_result.screenshot is not None and Path(url_result.screenshot).read_bytes().startswith(b"\x89PNG")
+    assert url_result.thumbnail is not None and Path(url_result.thumbnail).is_file()
+    assert written.evidence_dir == str(tmp_path / "evidence" / result.run_id)
+    record = json.loads(Path(url_result.evidence_files["fetch"]).read_text(encoding="utf-8"))
+    assert record["render"] == {"needed_for": ["script"], "rendered": True} and record["browser"]["title"] == "o1"
+    assert Path(written.evidence_dir, "responses.warc.gz").is_file() and not staging.staging.exists()
+
+
+def test_a_bundle_that_cannot_be_written_is_said_and_the_audit_kept(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    staging = Staging(EvidenceOptions(blocker / "evidence"), ["http://a.example/o1"], max_height=8000)
+    result = AuditResult(run_id="20250301T020000Z-abcdef", started_at=NOW, finished_at=NOW, tool_version="0.1.0",
+                         checklist_id="ita-2567", checklist_title="", assessment_year=2567, agency_name="กรม",
+                         homepage="http://a.example/", items=(), browser={"mode": "auto"})
+    written = write_bundle(result, {}, {}, staging)
+    assert written.evidence_dir is None and written.browser["mode"] == "auto" and written.browser["evidence_error"]

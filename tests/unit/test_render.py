@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from oit_checker.audit import run_audit
+from oit_checker.browse import needs_browser
 from oit_checker.checklist import load_checklist
 from oit_checker.checks import Page
 from oit_checker.config import parse_config_text
@@ -14,7 +15,6 @@ from oit_checker.extract.html import extract_html
 from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions, Rendered, find_browser
 from oit_checker.fetch.interface import Fetcher
 from oit_checker.models import FetchResult, Redirect, Status
-from oit_checker.render import needs_browser
 from oit_checker.report import ConsoleReporter
 from oit_checker.social import load_rules
 

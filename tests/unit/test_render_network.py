@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from oit_checker.browse import BrowserPass, address_policy, browser_options
 from oit_checker.config import LoadedConfig, parse_config_text
 from oit_checker.fetch.addresses import AddressPolicy
-from oit_checker.render import RenderPass, address_policy, browser_options
 
 
 def loaded(tmp_path: Path, homepage: str, http: str = "") -> LoadedConfig:
@@ -38,10 +38,10 @@ def test_the_browser_allows_private_addresses_only_for_a_private_homepage(
         tmp_path: Path, homepage: str, private_ok: bool) -> None:
     config = loaded(tmp_path, homepage)
     assert address_policy(config).private_ok is private_ok
-    render_pass = RenderPass(config, [], mode="never")
-    assert render_pass.policy.private_ok is private_ok
+    browser_pass = BrowserPass(config, [], mode="never")
+    assert browser_pass.policy.private_ok is private_ok
     given = AddressPolicy(private_ok=not private_ok)  # the audit's own, resolved policy wins
-    assert RenderPass(config, [], mode="never", policy=given).policy is given
+    assert BrowserPass(config, [], mode="never", policy=given).policy is given
 
 
 def test_the_browser_gets_the_configured_proxy_over_the_environment(

@@ -50,6 +50,11 @@ def item(code: str, status: Status, findings: list[Finding], url: str | None = N
                       urls=(result,), passing_url=url if status is Status.PASS else None, confidence="confirmed")
 
 
+def shot(result: ItemResult, path: str) -> ItemResult:
+    """``result`` with a screenshot in its URL's evidence files (where reports read it)."""
+    return dataclasses.replace(result, urls=(dataclasses.replace(result.urls[0], evidence_files={"screenshot": path}),))
+
+
 def audit(*items: ItemResult) -> AuditResult:
     start = dt.datetime(2024, 1, 15, 2, 0, tzinfo=dt.UTC)
     return AuditResult(run_id="RUN1", started_at=start, finished_at=start + dt.timedelta(seconds=3),
@@ -127,17 +132,18 @@ def test_html_links_only_http_urls() -> None:
 def test_html_embeds_a_screenshot_and_names_a_missing_one(tmp_path: Path) -> None:
     png = tmp_path / "shot.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
-    with_shot = item("O5", Status.PASS, [ok(Check.CONTENT, "no_elements_defined", screenshot="shot.png")])
-    missing = item("O6", Status.PASS, [ok(Check.CONTENT, "no_elements_defined", screenshot="gone.png")])
+    with_shot = shot(item("O5", Status.PASS, [ok(Check.CONTENT, "no_elements_defined")]), "shot.png")
+    missing = shot(item("O6", Status.PASS, [ok(Check.CONTENT, "no_elements_defined")]), "gone.png")
     bundled = item("O7", Status.PASS, [ok(Check.CONTENT, "no_elements_defined")])
     bundled = dataclasses.replace(bundled, urls=(dataclasses.replace(
         bundled.urls[0], evidence_files={"screenshot": str(png), "text": str(tmp_path / "text.txt")}),))
-    html = HtmlReporter("en", evidence_root=tmp_path).render(audit(with_shot, missing, bundled))
-    assert html.count('src="data:image/png;base64,iVBORw0KGgo') == 2
+    in_finding = item("O9", Status.PASS, [ok(Check.CONTENT, "no_elements_defined", screenshot=str(png))])
+    html = HtmlReporter("en", evidence_root=tmp_path).render(audit(with_shot, missing, bundled, in_finding))
+    assert html.count('src="data:image/png;base64,iVBORw0KGgo') == 2  # O5, O7: a finding's path is not read
     assert "Screenshot file not found: gone.png" in html
     not_png = tmp_path / "x.png"
     not_png.write_text("<svg onload=alert(1)>")
-    fake = item("O8", Status.PASS, [ok(Check.CONTENT, "no_elements_defined", screenshot=str(not_png))])
+    fake = shot(item("O8", Status.PASS, [ok(Check.CONTENT, "no_elements_defined")]), str(not_png))
     assert "data:" not in HtmlReporter("en").render(audit(fake)).split("</style>")[1]
 
 
@@ -268,12 +274,12 @@ def test_html_embeds_the_thumbnail_and_links_the_full_screenshot(tmp_path: Path)
     big.write_bytes(PNG + bytes(600_000))
     small = tmp_path / "small.png"
     small.write_bytes(PNG + bytes(1_000))
-    shot = dataclasses.replace(PASS_ITEM.urls[0], evidence_files={"screenshot": str(full), "thumbnail": str(thumb)})
-    items = (dataclasses.replace(PASS_ITEM, urls=(shot,)),
-             item("O5", Status.WARN, [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", {},
-                                              {"screenshot": str(big)})]),
-             item("O6", Status.WARN, [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", {},
-                                              {"screenshot": str(small)})]))
+    first = dataclasses.replace(PASS_ITEM.urls[0], evidence_files={"screenshot": str(full), "thumbnail": str(thumb)})
+    items = (dataclasses.replace(PASS_ITEM, urls=(first,)),
+             shot(item("O5", Status.WARN, [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", {})]),
+                  str(big)),
+             shot(item("O6", Status.WARN, [Finding(Check.LOCATION, Status.WARN, "homepage_as_item_url", {})]),
+                  str(small)))
     html = HtmlReporter("th").render(audit(*items))
     assert len(html) < 100_000
     assert html.count("data:image/jpeg;base64,") == 1 and html.count("data:image/png;base64,") == 1  # O1, O6

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from oit_checker.checks.social import verdict_finding
 from oit_checker.errors import ConfigError
 from oit_checker.messages import REASONS, SOCIAL_WHY
 from oit_checker.models import Status
@@ -64,7 +65,7 @@ def test_judge(network_id: str, url: str, dom: str, text: str, status: Status, r
     network = rules.networks[network_id]
     verdict = judge(network, rules, final_url=url, html=dom, text=text)
     assert (verdict.status, verdict.reason, verdict.why) == (status, reason, why)
-    finding = verdict.finding(url)
+    finding = verdict_finding(verdict, url)
     assert finding.reason == reason and finding.status is status
     assert finding.evidence["final_url"] == url and finding.evidence["network"] == network_id
 
