@@ -407,8 +407,7 @@ def _carried_candidates(item: Item, pairs: Iterable[tuple[str, str]], collector:
 
 
 def _url_for(key: str, graph: LinkGraph) -> str | None:
-    uid = graph._index.get(key)
-    return graph._urls[uid] if uid is not None else None
+    return graph.url_for_key(key)
 
 
 async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None, top: int = 3,
@@ -433,9 +432,7 @@ async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = 
                           private_ok=policy.private_ok, visitor=collector, progress=progress)
         graph = await crawler.run()
         for url in old_urls:  # still checked when no link led to it: opened, scored, flagged if broken
-            uid, info = graph._index.get(page_key(url)), graph.info(url)
-            if graph.root_ok and uid is not None and info is not None and not info.fetched:
-                await crawler._visit(uid, -1, follow=False)  # (an item URL: fetched whole, robots.txt aside)
+            await crawler.visit_unlinked(url)
     finally:
         if own:
             await active.aclose()

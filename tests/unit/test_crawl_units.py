@@ -17,11 +17,11 @@ from oit_checker.checklist import Item  # noqa: E402
 from oit_checker.checks import Context, Page  # noqa: E402
 from oit_checker.checks.location import check_location  # noqa: E402
 from oit_checker.crawl import Crawler, CrawlOptions, LinkGraph, Renderer, boilerplate_lines, is_oit_page  # noqa: E402
+from oit_checker.crawl.robots import RobotsRules, agent_token, parse_robots, parse_sitemap  # noqa: E402
 from oit_checker.discover import _bigrams, _code_pattern, _fold, _Name  # noqa: E402
 from oit_checker.extract.links import html_links, pdf_links  # noqa: E402
 from oit_checker.fetch.interface import Fetcher  # noqa: E402
 from oit_checker.models import FetchResult, Status  # noqa: E402
-from oit_checker.robots import RobotsRules, agent_token, parse_robots, parse_sitemap  # noqa: E402
 from oit_checker.thai import normalize_phrase_variants  # noqa: E402
 from oit_checker.urls import blocked_reason, host_of, normalize_url, page_key, same_page  # noqa: E402
 

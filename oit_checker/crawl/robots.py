@@ -7,12 +7,18 @@ are people, not bots. A missing, unreadable or failing ``robots.txt`` allows eve
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import io
+import time
 import zlib
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from protego import Protego
+
+from ..fetch.interface import Fetcher
+from ..urls import host_of
 
 MAX_ROBOTS_BYTES = 512 * 1024
 MAX_SITEMAP_BYTES = 20 * 1024 * 1024
@@ -40,6 +46,51 @@ class RobotsRules:
     def sitemaps(self) -> tuple[str, ...]:
         """Sitemap URLs named by ``Sitemap:`` lines."""
         return tuple(self._parser.sitemaps) if self._parser is not None else ()
+
+
+class RobotsCache:
+    """Each origin's ``robots.txt``, fetched once (concurrent callers share the one fetch), and
+    the ``Crawl-delay`` it asks for between requests to a host (capped at ``max_delay``)."""
+
+    def __init__(self, fetcher: Fetcher, agent: str, max_delay: float) -> None:
+        self.fetcher = fetcher
+        self.agent = agent
+        """The product token the rules are matched against (``agent_token``)."""
+        self.max_delay = max_delay
+        self._tasks: dict[str, asyncio.Task[RobotsRules]] = {}
+        self._delay_locks: dict[str, asyncio.Lock] = {}
+        self._next_start: dict[str, float] = {}
+
+    async def rules(self, url: str) -> RobotsRules:
+        """The rules of ``url``'s origin."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        task = self._tasks.get(origin)
+        if task is None:
+            task = asyncio.ensure_future(self.load(origin))
+            self._tasks[origin] = task
+        return await task
+
+    async def load(self, origin: str) -> RobotsRules:
+        """Fetch and read ``origin``'s ``robots.txt`` (not cached: ``rules`` caches)."""
+        try:
+            result = await self.fetcher.fetch_capped(origin + "/robots.txt", lambda headers: MAX_ROBOTS_BYTES)
+        except Exception:  # noqa: BLE001 - no robots.txt is no rule
+            return RobotsRules(None)
+        return parse_robots(result.status if result.error is None else None, result.body)
+
+    async def wait(self, url: str, rules: RobotsRules) -> None:
+        """Sleep until ``url``'s host may be asked again under ``rules``' ``Crawl-delay``."""
+        delay = min(rules.crawl_delay(self.agent), self.max_delay)
+        if delay <= 0:
+            return
+        host = host_of(url)
+        async with self._delay_locks.setdefault(host, asyncio.Lock()):
+            now = time.monotonic()
+            start = max(now, self._next_start.get(host, 0.0))
+            self._next_start[host] = start + delay
+        if start > now:
+            await asyncio.sleep(start - now)
 
 
 def agent_token(user_agent: str) -> str:
