@@ -5,13 +5,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint deps deps-demo clean
+.PHONY: demo test lint lock deps deps-demo clean
 
-$(BIN)/oit-checker: pyproject.toml
+# constraints.txt pins every dependency (runtime and test) to the versions the suite last passed with:
+# a new release upstream cannot change a fresh venv. `make lock` regenerates it from pyproject.toml's ranges.
+$(BIN)/oit-checker: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
+
+# Re-resolve constraints.txt in a fresh venv (after changing a range in pyproject.toml), then run the suite.
+lock:
+	@bash scripts/lock.sh
 
 # Every system package the tests need (Chromium, Thai fonts, poppler, Tesseract with Thai data).
 deps:

@@ -290,7 +290,10 @@ def oit_crawl(base: str, concurrency: int, max_pages: int, polite: bool = False)
     ``polite``: with the shipped per-host limits, else with them lifted."""
     sys.path.insert(0, str(ROOT))
     from oit_checker.crawl import Crawler, CrawlOptions
+    from oit_checker.extract.heap import keep_heap_pad
     from oit_checker.fetch.http import HttpFetcher, HttpOptions
+
+    keep_heap_pad()  # as the CLI does (cli.main): importing the library leaves the allocator alone
 
     options = HttpOptions(user_agent="oit-checker-bench", max_concurrency=concurrency)
     if not polite:

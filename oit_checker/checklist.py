@@ -178,8 +178,12 @@ class Checklist(_Strict):
 
 
 def bundled_dir() -> Path:
-    """Where the bundled checklists live (``oit_checker/checklists`` links to the repo's ``checklists/``)."""
-    return Path(str(resources.files("oit_checker") / "checklists"))
+    """Where the bundled checklists live: ``oit_checker/checklists`` in a wheel (pyproject.toml maps the
+    repository's top-level ``checklists/`` there), that folder itself in a source tree or editable install."""
+    installed = Path(str(resources.files("oit_checker") / "checklists"))
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[1] / "checklists"
 
 
 def bundled_ids() -> list[str]:

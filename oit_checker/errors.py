@@ -3,12 +3,15 @@
     OitCheckerError
     ├── ConfigError        a config or checklist file is missing, malformed or invalid
     ├── OutputError        --format and -o do not pair up, or a report file cannot be written
-    │                      (``oit_checker.report.outputs``)
+    │                      (raised by ``oit_checker.report.outputs``)
     ├── StoreError         the history database cannot be opened, upgraded, read or written
-    │                      (``oit_checker.store``)
-    ├── NotifyError        a notification channel could not deliver (``oit_checker.notify``;
+    │                      (raised by ``oit_checker.store``)
+    ├── NotifyError        a notification channel could not deliver (raised by ``oit_checker.notify``;
     │                      caught per channel: it never stops a run)
     └── DemoError          the demo site could not be served
+
+All are defined here, so a caller catches them from ``oit_checker`` without importing the module
+that raises them (the old homes re-export them).
 """
 
 from __future__ import annotations
@@ -32,3 +35,15 @@ class ConfigError(OitCheckerError):
 
 class DemoError(OitCheckerError):
     """The bundled demo could not start."""
+
+
+class OutputError(OitCheckerError):
+    """``--format`` and ``-o`` do not pair up, or a report file cannot be written (the CLI exits 2)."""
+
+
+class StoreError(OitCheckerError):
+    """The history database cannot be opened, read or written (says which file and why)."""
+
+
+class NotifyError(OitCheckerError):
+    """A channel could not deliver a notice."""

@@ -32,15 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OitCheckerError
+from .errors import StoreError as StoreError  # its old home: `from oit_checker.store import StoreError`
 from .models import AuditResult, Finding, ItemResult, Status, UrlResult
 
 DB_NAME = "history.sqlite3"
 """File name of the default database inside the data directory."""
-
-
-class StoreError(OitCheckerError):
-    """The history database cannot be opened, read or written (says which file and why)."""
 
 
 class RunState:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..models import Document, FetchResult
-from .heap import keep_heap_pad
 from .html import extract_html
 from .office import extract_docx, extract_legacy, extract_xlsx, sniff_office
 from .options import DEFAULT_OPTIONS, ExtractOptions
@@ -11,8 +10,6 @@ from .pdf import extract_pdf
 
 __all__ = ["DEFAULT_OPTIONS", "ExtractOptions", "extract", "extract_docx", "extract_html", "extract_pdf",
            "extract_xlsx", "sniff_kind"]
-
-keep_heap_pad()  # every HTML parse allocates and frees an arena: keep its pages (extract/heap.py)
 
 _OFFICE = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",

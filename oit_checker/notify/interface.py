@@ -7,12 +7,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..errors import OitCheckerError
+from ..errors import NotifyError as NotifyError  # its old home: `from oit_checker.notify.interface import NotifyError`
 from .message import Notice
-
-
-class NotifyError(OitCheckerError):
-    """A channel could not deliver a notice."""
 
 
 class Channel(ABC):

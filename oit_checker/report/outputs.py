@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..errors import OitCheckerError
+from ..errors import OutputError as OutputError  # its old home: `from oit_checker.report.outputs import OutputError`
 from ..messages import ui
 from ..models import AuditResult
 from . import ConsoleReporter, Format, to_reporter
@@ -29,10 +29,6 @@ from . import ConsoleReporter, Format, to_reporter
 STDOUT = "-"
 EXTENSIONS = {".html": Format.HTML, ".htm": Format.HTML, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
               ".xml": Format.JUNIT, ".csv": Format.ITAS_CSV, ".json": Format.JSON, ".txt": Format.CONSOLE}
-
-
-class OutputError(OitCheckerError):
-    """``--format`` and ``-o`` do not pair up (the CLI exits 2)."""
 
 
 @dataclass(frozen=True)
