@@ -34,6 +34,7 @@ from .checklist import (
 )
 from .checklist_diff import ChecklistDiff
 from .errors import ConfigError, OitCheckerError
+from .messages import ui
 from .thai import normalize_phrase_variants
 
 PERIOD_MEANING = {
@@ -180,32 +181,29 @@ def check_file(ref: str) -> tuple[Checklist, list[Warning_]]:
     return checklist, lint(checklist, path)
 
 
+def _warning(code: str, where: str, **params: Any) -> Warning_:
+    key = f"checklist_warn_{code}"
+    return Warning_(code, where, ui(key, "th", **params), ui(key, "en", **params))
+
+
 def lint(checklist: Checklist, path: Path) -> list[Warning_]:
     """What the loader accepts but an author should look at."""
     found: list[Warning_] = []
     if checklist.id in bundled_ids() and path.resolve().parent != bundled_dir().resolve():
-        found.append(Warning_("bundled_id", "id",
-                              f"id {checklist.id} ซ้ำกับรายการที่มากับโปรแกรม รายงานจะสับสนกัน ให้เปลี่ยน id",
-                              f"id {checklist.id} is a bundled list's id: reports would confuse the two; change it"))
+        found.append(_warning("bundled_id", "id", id=checklist.id))
     first_named: dict[str, str] = {}
     for item in checklist.items:
         other = first_named.setdefault(normalize_phrase_variants(item.name_th), item.code)
         if other != item.code:
-            found.append(Warning_("duplicate_name", f"items[{item.code}].name_th",
-                                  f"ชื่อเดียวกับข้อ {other}: ตรวจว่าพิมพ์ชื่อข้อถูกต้อง",
-                                  f"the same name as {other}: check the item's name"))
+            found.append(_warning("duplicate_name", f"items[{item.code}].name_th", other=other))
         if not item.elements:
-            found.append(Warning_("no_elements", f"items[{item.code}]",
-                                  "ไม่มี elements: ไม่ตรวจเนื้อหาของข้อนี้ (ตรวจเฉพาะลิงก์ ปี และตำแหน่ง)",
-                                  "no elements: the content of this item is not checked"))
+            found.append(_warning("no_elements", f"items[{item.code}]"))
         name = normalize_phrase_variants(item.name_th)
         for index, element in enumerate(item.elements):
             for phrase in element.phrases:
                 if normalize_phrase_variants(phrase) == name:
-                    found.append(Warning_(
-                        "phrase_is_item_name", f"items[{item.code}].elements[{index}].phrases",
-                        f"วลี “{phrase}” คือชื่อข้อทั้งชื่อ พบได้ทุกที่ที่มีชื่อเอกสาร จึงพิสูจน์ได้แค่ว่าให้เอกสารถูกฉบับ",
-                        f"the phrase “{phrase}” is the whole item name: it only proves the right document was given"))
+                    found.append(_warning("phrase_is_item_name", f"items[{item.code}].elements[{index}].phrases",
+                                          phrase=phrase))
     return found
 
 
@@ -213,40 +211,9 @@ def lint(checklist: Checklist, path: Path) -> list[Warning_]:
 
 # -- console output of the checklist commands ---------------------------------------------------
 
-TEXT: dict[str, dict[str, str]] = {
-    "th": {
-        "valid": "ใช้ได้: {id}  ปี พ.ศ. {year}  ประเภท {kind}  {count} ข้อ{partial}",
-        "partial": " (ยังไม่ครบ)",
-        "warning": "คำเตือน",
-        "warnings": "คำเตือน {count} รายการ (ไม่ใช่ข้อผิดพลาด: ไฟล์ใช้ได้)",
-        "written": "เขียน {path} แล้ว (id {id}, {count} ข้อ จาก {source}) แก้ไขแล้วตรวจด้วย: oit-checker checklist check {path}",
-        "diff_title": "{old} (ปี {old_year}) → {new} (ปี {new_year})",
-        "similarity": "ความคล้าย",
-        "change": "เปลี่ยนอย่างไร",
-    },
-    "en": {
-        "valid": "valid: {id}  B.E. {year}  kind {kind}  {count} items{partial}",
-        "partial": " (partial)",
-        "warning": "warning",
-        "warnings": "{count} warnings (not errors: the file is valid)",
-        "written": "wrote {path} (id {id}, {count} items from {source}); edit it, then: oit-checker checklist check {path}",
-        "diff_title": "{old} (B.E. {old_year}) → {new} (B.E. {new_year})",
-        "similarity": "similarity",
-        "change": "change",
-    },
-}
-"""Messages of the checklist commands (to move into ``messages.UI`` as ``checklist_*`` keys)."""
-
-CHANGE_LABELS = {
-    "unchanged": ("เหมือนเดิม", "unchanged"), "renamed": ("เปลี่ยนชื่อ", "renamed"),
-    "renumbered": ("เปลี่ยนเลขข้อ", "renumbered"), "merged": ("รวมข้อ", "merged"), "split": ("แยกข้อ", "split"),
-    "added": ("ข้อใหม่", "added"), "dropped": ("ตัดออก", "dropped"),
-}
-
-
 def text(key: str, lang: str, **params: Any) -> str:
-    """A message of the checklist commands in ``lang``."""
-    return TEXT["en" if lang == "en" else "th"][key].format(**params)
+    """A message of the checklist commands in ``lang`` (``messages.UI``'s ``checklist_<key>``)."""
+    return ui(f"checklist_{key}", lang, **params)
 
 
 def list_rows() -> list[tuple[str, ...]]:
@@ -263,7 +230,6 @@ def list_rows() -> list[tuple[str, ...]]:
 
 def diff_renderables(diff: ChecklistDiff, lang: str) -> list[RenderableType]:
     """The ``checklist diff`` table (one row per pair, added or dropped item) and a count line."""
-    en = lang == "en"
     table = Table(title=text("diff_title", lang, old=diff.old_id, old_year=diff.old_year, new=diff.new_id,
                              new_year=diff.new_year))
     for column in (text("change", lang), diff.old_id, "", diff.new_id, "", text("similarity", lang)):
@@ -271,13 +237,13 @@ def diff_renderables(diff: ChecklistDiff, lang: str) -> list[RenderableType]:
     styles = {"unchanged": "dim", "added": "green", "dropped": "red", "renumbered": "yellow", "merged": "magenta",
               "split": "magenta", "renamed": "cyan"}
     for row in diff.rows:
-        label = CHANGE_LABELS[row.change.value][1 if en else 0]
+        label = text(f"change_{row.change.value}", lang)
         similarity = f"{row.similarity * 100:.0f}%" if row.similarity is not None else ""
         table.add_row(RichText(label, style=styles[row.change.value]), *(RichText(cell) for cell in (
             row.old_code or "", row.old_name or "", row.new_code or "", row.new_name or "", similarity)))
-    counts = "  ".join(f"{CHANGE_LABELS[k][1 if en else 0]} {n}" for k, n in diff.counts().items() if n)
+    counts = "  ".join(f"{text(f'change_{k}', lang)} {n}" for k, n in diff.counts().items() if n)
     return [table, RichText(counts, style="dim")]
 
 
-__all__ = ["CHANGE_LABELS", "diff_renderables", "PERIOD_MEANING", "TEXT", "Warning_", "check_file", "derive_id", "lint", "list_rows", "new_checklist_text",
+__all__ = ["diff_renderables", "PERIOD_MEANING", "Warning_", "check_file", "derive_id", "lint", "list_rows", "new_checklist_text",
            "text", "write_new"]

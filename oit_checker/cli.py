@@ -128,7 +128,9 @@ def cmd_schedule(args: argparse.Namespace, stdout: Console, stderr: Console) -> 
 
 def cmd_discover(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
     """``oit-checker discover``: crawl the main website and propose a URL for every item."""
-    from .discover import carry_over, run_discover, write_into_config
+    from .config_edit import fill_item_urls
+    from .discover import run_discover
+    from .discover_carry import carry_over
     from .report.discovery import discovery_text, print_discovery
 
     loaded, old_id = load_config(args.config), ""
@@ -156,7 +158,7 @@ def cmd_discover(args: argparse.Namespace, stdout: Console, stderr: Console) -> 
     else:
         stdout.out(discovery_text(result, fmt, lang), end="", highlight=False)
     if args.write:
-        filled = write_into_config(args.config, result)
+        filled = fill_item_urls(args.config, result.proposed_urls())
         stderr.print(ui("discover_config_updated", lang, path=args.config, count=filled), markup=False)
     return ExitCode.OK if result.complete else ExitCode.INCOMPLETE
 

@@ -14,38 +14,34 @@ variants folded before comparing):
 Index pages that list many items are discounted, the homepage is never proposed (an item URL
 must lead straight to the information), and a URL that did not open during the crawl is kept
 but flagged: it is still the link the OIT page gives, and it must be fixed.
+
+Output is ``report/discovery.py``; ``--write`` is ``config_edit``; ``--checklist`` is ``discover_carry``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
-import os
 import re
-import tempfile
-import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .audit import crawl_options, http_options, select_items
-from .checklist import Checklist, Element, Item
-from .checklist_choice import CONFIGURED, describe
-from .checklist_diff import diff_checklists
+from .checklist import Element, Item
 from .checks.detectors import DETECTOR_FUNCTIONS
-from .config import LoadedConfig, parse_config
+from .config import LoadedConfig
 from .crawl import Crawler, LinkGraph
-from .errors import ConfigError
+from .discover_carry import Carried
 from .extract.links import PageLinks
 from .fetch.addresses import AddressPolicy
 from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
 from .fetch.serve_from import OriginMap
-from .messages import REASONS, UI, ui
+from .messages import ui
 from .models import CrawlSummary, Status
+from .reasons import default_status
 from .thai import normalize, normalize_phrase_variants
 from .urls import host_matches, host_of, page_key, same_page
 
@@ -138,7 +134,7 @@ class Candidate:
     @property
     def broken(self) -> bool:
         """The URL failed during the crawl (404, DNS error …), not merely unchecked."""
-        return self.problem is not None and self.problem in REASONS and REASONS[self.problem].status is Status.FAIL
+        return self.problem is not None and default_status(self.problem) is Status.FAIL
 
     def reason_texts(self, lang: str) -> list[str]:
         """The reasons in ``lang``."""
@@ -182,22 +178,9 @@ class DiscoveryResult:
     carried_from: str = ""
     """The config's own checklist id when URLs were carried over from it (``--checklist``)."""
 
-
-Carried = Mapping[str, tuple[tuple[str, str], ...]]
-"""New item code -> ((old item code, URL), …): the config's URLs for the items it continues."""
-
-
-def carry_over(loaded: LoadedConfig, checklist: Checklist) -> tuple[LoadedConfig, Carried]:
-    """The config retargeted at ``checklist`` (its own items and ``select`` dropped, as their codes
-    are the old list's), and the old items' URLs keyed by the new codes the diff pairs them with."""
-    if checklist.id == loaded.checklist.id:
-        return loaded, {}
-    diff = diff_checklists(loaded.checklist, checklist)
-    carried = {item.code: pairs for item in checklist.items
-               if (pairs := tuple((old, url) for old in diff.predecessors(item.code) for url in loaded.urls_for(old)))}
-    config = loaded.config.model_copy(update={
-        "items": {}, "audit": loaded.config.audit.model_copy(update={"select": (), "checklist": checklist.id})})
-    return LoadedConfig(config, checklist, loaded.path, describe(checklist, CONFIGURED)), carried
+    def proposed_urls(self) -> list[tuple[str, str, float]]:
+        """``(code, URL, score)`` for every item with a proposal (what ``discover --write`` fills in)."""
+        return [(p.code, best.url, best.score) for p in self.items if (best := p.proposed) is not None]
 
 
 class _Collector:
@@ -351,7 +334,7 @@ def _score(item: Item, url: str, ev: _Evidence, graph: LinkGraph) -> Candidate:
     info = graph.info(url)
     path = graph.click_path(url)
     if info is not None and info.problem:
-        broken = info.problem in REASONS and REASONS[info.problem].status is Status.FAIL
+        broken = default_status(info.problem) is Status.FAIL
         score *= 0.85 if broken else 0.95
         reasons.append(("discover_broken" if broken else "discover_unchecked", {"problem": info.problem}))
     if path is not None:
@@ -375,7 +358,7 @@ def rank(items: Iterable[Item], collector: _Collector, graph: LinkGraph, domains
         candidates = _carried_candidates(item, (carried or {}).get(item.code, ()), collector, graph)
         taken = {page_key(c.url) for c in candidates}
         for key, ev in collector.evidence[item.code].items():
-            info_url = _url_for(key, graph)
+            info_url = graph.url_for_key(key)
             if info_url is None or same_page(info_url, graph.homepage):
                 continue
             host = host_of(info_url)
@@ -404,10 +387,6 @@ def _carried_candidates(item: Item, pairs: Iterable[tuple[str, str]], collector:
         ev = collector.evidence[item.code].get(key) or collector.evidence[item.code].get(page_key(url)) or _Evidence()
         out.append(replace(_score(item, url, ev, graph), carried_from=old))
     return out
-
-
-def _url_for(key: str, graph: LinkGraph) -> str | None:
-    return graph.url_for_key(key)
 
 
 async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None, top: int = 3,
@@ -451,13 +430,14 @@ def run_discover(loaded: LoadedConfig, *, items: Iterable[str] | None = None, to
                  carried_from: str = "") -> DiscoveryResult:
     """Crawl the agency's main website and rank candidate URLs for each checklist item.
 
-    ``carried`` (from ``carry_over``): the config's URLs of last list's items, proposed first for
+    ``carried`` (from ``discover_carry.carry_over``): the config's URLs of last list's items, proposed first for
     the items that continue them (``carried_from``: that list's id).
 
     Example::
 
         from oit_checker import load_config
-        from oit_checker.discover import run_discover, items_toml
+        from oit_checker.discover import run_discover
+        from oit_checker.report.discovery import items_toml
         found = run_discover(load_config("config.toml"))
         print(items_toml(found))
     """
@@ -465,136 +445,4 @@ def run_discover(loaded: LoadedConfig, *, items: Iterable[str] | None = None, to
                                       progress=progress, carried=carried, carried_from=carried_from))
 
 
-# -- output -------------------------------------------------------------------------------------
-
-
-def _comment(text: str) -> str:
-    return " ".join(text.split())[:300]
-
-
-_CARRIED = {"th": "URL เดิมของข้อ {code} ใน {checklist} (ยกมาจากรายการเดิม ตรวจว่ายังใช้ได้)",
-            "en": "the config's URL for {code} of {checklist} (carried over: check it still fits)"}
-"""Until ``messages.UI`` has ``discover_carried``."""
-
-
-def carried_text(code: str, checklist: str, lang: str) -> str:
-    """Why a candidate is the old item's URL, in ``lang``."""
-    if "discover_carried" in UI["th"]:
-        return ui("discover_carried", lang, code=code, checklist=checklist)
-    return _CARRIED["en" if lang == "en" else "th"].format(code=code, checklist=checklist)
-
-
-def _why(candidate: Candidate, result: DiscoveryResult, lang: str) -> list[str]:
-    carried = [carried_text(candidate.carried_from, result.carried_from, lang)] if candidate.carried_from else []
-    return carried + candidate.reason_texts(lang)
-
-
-def items_toml(result: DiscoveryResult, lang: str = "th") -> str:
-    """A ready ``[items]`` block for ``config.toml``: the proposed URL per item (``urls = []``
-    with a comment where nothing was found)."""
-    lines = [f"# {_comment(ui('discover_toml_header', lang, date=result.finished_at.date().isoformat()))}", ""]
-    for proposal in result.items:
-        best = proposal.proposed
-        name = proposal.name_en if lang == "en" and proposal.name_en else proposal.name_th
-        lines.append(f"[items.{proposal.code}]")
-        if best is None:
-            lines.append(f"# {_comment(name)}: {_comment(ui('discover_toml_none', lang))}")
-            lines.append("urls = []")
-        else:
-            why = "; ".join(_why(best, result, lang))
-            lines.append(f"# {_comment(name)} ({ui('discover_score', lang)} {best.score:g}): {_comment(why)}")
-            lines.append(f"urls = [{json.dumps(best.url, ensure_ascii=False)}]")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def as_dict(result: DiscoveryResult, lang: str = "th") -> dict[str, Any]:
-    """The JSON form (``oit-checker/discover/v1``)."""
-    from .report.crawl_section import crawl_dict
-
-    return {
-        "schema": "oit-checker/discover/v1",
-        "agency": {"name": result.agency_name, "homepage": result.homepage,
-                   "homepage_problem": result.homepage_problem},
-        "checklist_id": result.checklist_id, "complete": result.complete,
-        "carried_from": result.carried_from or None,
-        "crawl": crawl_dict(result.crawl, lang),
-        "items": [{
-            "code": p.code, "name_th": p.name_th, "name_en": p.name_en, "configured": list(p.configured),
-            "proposed": p.proposed.url if p.proposed else None,
-            "candidates": [{"url": c.url, "score": c.score, "reasons": _why(c, result, lang),
-                            "carried_from": c.carried_from or None,
-                            "http_status": c.http_status, "problem": c.problem,
-                            "click_path": list(c.click_path) if c.click_path else None} for c in p.candidates],
-        } for p in result.items],
-    }
-
-
-_TABLE = re.compile(r"^\s*\[\s*items\s*\.\s*\"?([A-Za-z0-9.\-]+)\"?\s*\]\s*(#.*)?$")
-_ANY_TABLE = re.compile(r"^\s*\[")
-_EMPTY_URLS = re.compile(r"^(\s*)urls\s*=\s*\[\s*\]\s*(#.*)?$")
-
-
-def write_into_config(path: str | Path, result: DiscoveryResult) -> int:
-    """Fill the proposed URLs into the config file: an item table with ``urls = []`` gets them,
-    a missing table is appended; items that already have URLs are never touched. The new file is
-    validated before it replaces the old one. Returns how many items were filled."""
-    file = Path(path)
-    text = file.read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    existing = data.get("items", {})
-    lines = text.splitlines()
-    filled = 0
-    appended: list[str] = []
-    for proposal in result.items:
-        best = proposal.proposed
-        if best is None or existing.get(proposal.code, {}).get("urls"):
-            continue
-        value = f"urls = [{json.dumps(best.url, ensure_ascii=False)}]"
-        where = _table_line(lines, proposal.code)
-        if where is None:
-            appended += ["", f"[items.{proposal.code}]", f"# oit-checker discover ({best.score:g})", value]
-            filled += 1
-            continue
-        for index in range(where + 1, len(lines)):
-            if _ANY_TABLE.match(lines[index]):
-                lines.insert(index, value)
-                filled += 1
-                break
-            match = _EMPTY_URLS.match(lines[index])
-            if match:
-                lines[index] = match.group(1) + value
-                filled += 1
-                break
-        else:
-            lines.append(value)
-            filled += 1
-    if not filled:
-        return 0
-    new_text = "\n".join(lines + appended) + "\n"
-    try:
-        parse_config(tomllib.loads(new_text), str(file), file.parent)
-    except (tomllib.TOMLDecodeError, ConfigError) as exc:
-        raise ConfigError(str(file), "items", f"the filled-in config would not load ({exc})",
-                          "use -o FILE and paste the block by hand") from exc
-    handle, temp = tempfile.mkstemp(prefix=file.name, dir=file.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(new_text)
-        os.replace(temp, file)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return filled
-
-
-def _table_line(lines: list[str], code: str) -> int | None:
-    for index, line in enumerate(lines):
-        match = _TABLE.match(line)
-        if match and match.group(1).upper() == code.upper():
-            return index
-    return None
-
-
-__all__ = ["Candidate", "Carried", "DiscoveryResult", "ItemProposal", "PROPOSE_AT", "as_dict", "carried_text",
-           "carry_over", "discover_async", "items_toml", "rank", "run_discover", "write_into_config"]
+__all__ = ["Candidate", "DiscoveryResult", "ItemProposal", "PROPOSE_AT", "discover_async", "rank", "run_discover"]

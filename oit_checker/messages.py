@@ -1,175 +1,172 @@
-"""The one catalogue of user-facing text, in Thai and English.
+"""The one catalogue of user-facing text, in Thai and English: text only.
 
-Reason codes are stable (tests and scripts rely on them); their wording may change.
-``docs/reasons.md`` is generated from ``REASONS`` and checked by a test.
+What a reason code means to the program (its check, its usual status) is in ``oit_checker.reasons``;
+here is what it says to the user. Reason codes are stable (tests and scripts rely on them); their
+wording may change. ``docs/reasons.md`` is generated from both (``reasons_markdown``) and checked by a test.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
-from .models import Check, Status
+from .reasons import MEANING, Reason, Status, as_reason
 
 LANGS = ("th", "en")
 
 
 @dataclass(frozen=True)
-class Reason:
-    """What a reason code means, and what the web admin should do about it."""
+class ReasonText:
+    """What a reason code says, and what the web admin should do about it."""
 
-    check: Check
-    status: Status
-    """The status this code is normally reported with."""
     th: str
     en: str
     fix_th: str = ""
     fix_en: str = ""
 
 
-def _r(check: Check, status: Status, th: str, en: str, fix_th: str = "", fix_en: str = "") -> Reason:
-    return Reason(check, status, th, en, fix_th, fix_en)
-
-
-C, S = Check, Status
-REASONS: dict[str, Reason] = {
+_t = ReasonText
+R = Reason
+REASON_TEXT: Final[Mapping[Reason, ReasonText]] = MappingProxyType({
     # item level
-    "no_url_given": _r(C.ITEM, S.FAIL,
+    R.NO_URL_GIVEN: _t(
         "ยังไม่ได้ระบุ URL สำหรับข้อนี้", "No URL has been given for this item",
         "ระบุ URL ของหน้าที่เผยแพร่ข้อมูลข้อนี้ใน config.toml ([items.{code}] urls)",
         "Add the URL of the page that publishes this item to config.toml ([items.{code}] urls)"),
-    "required_url_not_passing": _r(C.ITEM, S.FAIL,
+    R.REQUIRED_URL_NOT_PASSING: _t(
         "ข้อนี้ต้องผ่านครบทุก URL (urls_mode = \"all\") แต่ {url} ยังไม่ผ่าน ({status})",
         "This item needs every URL to pass (urls_mode = \"all\"), but {url} does not ({status})",
         "แก้หน้าหรือเอกสารที่ URL นี้ตามรายการปัญหาของ URL นั้น ข้อนี้จึงจะผ่าน",
         "Fix the page or document at this URL (see its own findings); the item passes only when every URL does"),
     # reachable
-    "reachable": _r(C.REACHABLE, S.PASS, "เปิดได้ (HTTP {http_status})", "Opens (HTTP {http_status})"),
-    "long_redirect_chain": _r(C.REACHABLE, S.WARN,
+    R.REACHABLE: _t("เปิดได้ (HTTP {http_status})", "Opens (HTTP {http_status})"),
+    R.LONG_REDIRECT_CHAIN: _t(
         "ถูกเปลี่ยนเส้นทาง {hops} ครั้งก่อนถึงหน้าจริง", "Redirected {hops} times before the real page",
         "ใช้ URL ปลายทางสุดท้ายโดยตรงเมื่อกรอกใน ITAS", "Submit the final URL directly to ITAS"),
-    "http_404": _r(C.REACHABLE, S.FAIL,
+    R.HTTP_404: _t(
         "ไม่พบหน้า (HTTP 404)", "Page not found (HTTP 404)",
         "ตรวจสอบว่าไฟล์หรือหน้ายังอยู่ แล้วแก้ลิงก์ให้ถูกต้อง", "Check that the page still exists and fix the link"),
-    "http_410": _r(C.REACHABLE, S.FAIL,
+    R.HTTP_410: _t(
         "หน้าถูกลบแล้ว (HTTP 410)", "Page removed (HTTP 410)",
         "เผยแพร่ข้อมูลอีกครั้งและปรับ URL", "Publish the information again and update the URL"),
-    "http_client_error": _r(C.REACHABLE, S.FAIL,
+    R.HTTP_CLIENT_ERROR: _t(
         "เซิร์ฟเวอร์ปฏิเสธคำขอ (HTTP {http_status})", "The server refused the request (HTTP {http_status})",
         "ตรวจสอบ URL และการตั้งค่าเว็บเซิร์ฟเวอร์", "Check the URL and the web server's settings"),
-    "server_error": _r(C.REACHABLE, S.UNVERIFIED,
+    R.SERVER_ERROR: _t(
         "เซิร์ฟเวอร์ขัดข้อง (HTTP {http_status}) แม้ลองซ้ำแล้ว", "Server error (HTTP {http_status}) even after retries",
         "แจ้งผู้ดูแลเซิร์ฟเวอร์ให้ตรวจสอบ แล้วตรวจซ้ำ", "Ask the server admin to look into it, then check again"),
-    "rate_limited": _r(C.REACHABLE, S.UNVERIFIED,
+    R.RATE_LIMITED: _t(
         "เซิร์ฟเวอร์จำกัดจำนวนคำขอ (HTTP 429) จึงตรวจไม่ได้", "Rate-limited by the server (HTTP 429); could not check",
         "ตรวจซ้ำภายหลัง หรือลด per_host_concurrency ใน [http]", "Check again later, or lower [http] per_host_concurrency"),
-    "timeout": _r(C.REACHABLE, S.UNVERIFIED,
+    R.TIMEOUT: _t(
         "หมดเวลารอเซิร์ฟเวอร์ตอบ", "The server did not answer in time",
         "ตรวจสอบความเร็วของเว็บไซต์ แล้วตรวจซ้ำ", "Check the site's speed, then check again"),
-    "dns_error": _r(C.REACHABLE, S.UNVERIFIED,
+    R.DNS_ERROR: _t(
         "หาชื่อโดเมนไม่พบ ({detail})", "The host name could not be resolved ({detail})",
         "ตรวจสอบชื่อโดเมนใน URL และการเชื่อมต่ออินเทอร์เน็ตของเครื่องที่ตรวจ",
         "Check the domain in the URL and this machine's internet connection"),
-    "connect_error": _r(C.REACHABLE, S.UNVERIFIED,
+    R.CONNECT_ERROR: _t(
         "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้ ({detail})", "Could not connect to the server ({detail})",
         "ตรวจสอบว่าเว็บไซต์เปิดให้บริการ และเครื่องที่ตรวจออกอินเทอร์เน็ตได้",
         "Check that the site is up and that this machine can reach it"),
-    "host_unresponsive": _r(C.REACHABLE, S.UNVERIFIED,
+    R.HOST_UNRESPONSIVE: _t(
         "เซิร์ฟเวอร์ไม่ตอบหลายครั้งติดต่อกัน จึงหยุดรอชั่วคราว ({detail})",
         "The server stopped answering several times in a row, so it was not waited for ({detail})",
         "ตรวจสอบว่าเว็บไซต์เปิดให้บริการและตอบได้ทันเวลา แล้วตรวจซ้ำ",
         "Check that the site is up and answers in time, then check again"),
-    "bad_response": _r(C.REACHABLE, S.UNVERIFIED,
+    R.BAD_RESPONSE: _t(
         "เซิร์ฟเวอร์ตอบกลับในรูปแบบที่ไม่ถูกต้อง ({detail})", "The server sent a malformed HTTP response ({detail})",
         "แจ้งผู้ดูแลเว็บเซิร์ฟเวอร์ให้ตรวจสอบส่วนหัวและการบีบอัดของคำตอบ",
         "Ask the server admin to check the response headers and compression"),
-    "redirect_loop": _r(C.REACHABLE, S.FAIL,
+    R.REDIRECT_LOOP: _t(
         "การเปลี่ยนเส้นทางวนซ้ำไม่สิ้นสุด", "Redirect loop",
         "แก้การตั้งค่า redirect ของเว็บเซิร์ฟเวอร์", "Fix the web server's redirect rules"),
-    "too_many_redirects": _r(C.REACHABLE, S.FAIL,
+    R.TOO_MANY_REDIRECTS: _t(
         "ถูกเปลี่ยนเส้นทางเกิน {limit} ครั้ง", "More than {limit} redirects",
         "ใช้ URL ปลายทางโดยตรง และลดการ redirect", "Use the final URL and reduce redirects"),
-    "tls_error": _r(C.REACHABLE, S.WARN,
+    R.TLS_ERROR: _t(
         "ใบรับรองความปลอดภัย (TLS) มีปัญหา: {detail}", "TLS certificate problem: {detail}",
         "ต่ออายุหรือติดตั้งใบรับรอง SSL ให้ถูกต้อง ผู้ประเมินอาจเห็นคำเตือนความปลอดภัย",
         "Renew or fix the SSL certificate; assessors may see a security warning"),
-    "tls_handshake_failed": _r(C.REACHABLE, S.UNVERIFIED,
+    R.TLS_HANDSHAKE_FAILED: _t(
         "เชื่อมต่อแบบปลอดภัย (TLS) ไม่สำเร็จแม้ไม่ตรวจใบรับรอง: {detail}",
         "The secure (TLS) connection fails even without certificate checks: {detail}",
         "ตรวจสอบการตั้งค่า HTTPS ของเซิร์ฟเวอร์ (รุ่น TLS และ cipher) ผู้ประเมินอาจเปิดหน้าไม่ได้",
         "Check the server's HTTPS settings (TLS version, ciphers); assessors may not be able to open it"),
-    "soft_404": _r(C.REACHABLE, S.FAIL,
+    R.SOFT_404: _t(
         "หน้าเปิดได้แต่แสดงว่า 'ไม่พบหน้า'", "The page opens but says 'not found'",
         "ตรวจสอบว่าลิงก์ชี้ไปยังหน้าที่มีข้อมูลจริง", "Make the link point to the page that holds the information"),
-    "body_truncated": _r(C.REACHABLE, S.WARN,
+    R.BODY_TRUNCATED: _t(
         "ไฟล์ใหญ่เกิน {limit_mb} MB ตรวจเฉพาะส่วนต้น", "File larger than {limit_mb} MB; only its start was checked",
         "ลดขนาดไฟล์ หรือแยกเป็นหลายไฟล์", "Make the file smaller or split it"),
-    "internal_error": _r(C.REACHABLE, S.UNVERIFIED,
+    R.INTERNAL_ERROR: _t(
         "oit-checker ขัดข้องขณะตรวจ URL นี้ ({detail})", "oit-checker failed while checking this URL ({detail})",
         "ตรวจ URL นี้ด้วยตนเอง และแจ้งปัญหานี้แก่ผู้พัฒนา oit-checker",
         "Check this URL by hand and report the problem to the oit-checker developers"),
-    "run_deadline": _r(C.REACHABLE, S.UNVERIFIED,
+    R.RUN_DEADLINE: _t(
         "หมดเวลาที่กำหนดให้การตรวจทั้งรอบก่อนตรวจ URL นี้เสร็จ ({detail})",
         "The run's time limit ended before this URL was checked ({detail})",
         "ตรวจอีกครั้ง หรือเพิ่ม [audit] max_minutes หากเว็บไซต์ตอบช้า",
         "Run again, or raise [audit] max_minutes if the website is slow"),
-    "run_interrupted": _r(C.REACHABLE, S.UNVERIFIED,
+    R.RUN_INTERRUPTED: _t(
         "การตรวจถูกหยุดก่อนตรวจ URL นี้เสร็จ ({detail})", "The run was stopped before this URL was checked ({detail})",
         "ตรวจอีกครั้งโดยไม่หยุดกลางคัน", "Run the audit again to the end"),
-    "blocked_address": _r(C.REACHABLE, S.UNVERIFIED,
+    R.BLOCKED_ADDRESS: _t(
         "ไม่ตรวจที่อยู่นี้ด้วยเหตุผลด้านความปลอดภัย ({detail})", "Address not fetched for safety ({detail})",
         "ใช้ URL สาธารณะของเว็บไซต์หลัก", "Use the public URL on the main website"),
     # public
-    "public": _r(C.PUBLIC, S.PASS, "เปิดดูได้โดยไม่ต้องเข้าสู่ระบบ", "Visible without logging in"),
-    "login_wall": _r(C.PUBLIC, S.FAIL,
+    R.PUBLIC: _t("เปิดดูได้โดยไม่ต้องเข้าสู่ระบบ", "Visible without logging in"),
+    R.LOGIN_WALL: _t(
         "ต้องเข้าสู่ระบบก่อนจึงจะเห็นข้อมูล ({detail})", "A login is required to see it ({detail})",
         "เผยแพร่ข้อมูลในหน้าสาธารณะที่ไม่ต้องเข้าสู่ระบบ", "Publish it on a public page that needs no login"),
-    "password_protected": _r(C.PUBLIC, S.FAIL,
+    R.PASSWORD_PROTECTED: _t(
         "ไฟล์ถูกตั้งรหัสผ่าน ผู้ประเมินเปิดอ่านไม่ได้", "The file is password-protected; assessors cannot open it",
         "บันทึกไฟล์ใหม่โดยไม่ตั้งรหัสผ่านเปิดไฟล์ แล้วอัปโหลดอีกครั้ง",
         "Save the file again without an open password and upload it again"),
-    "bot_wall": _r(C.PUBLIC, S.UNVERIFIED,
+    R.BOT_WALL: _t(
         "ถูกระบบป้องกันบอต/ไฟร์วอลล์บล็อก จึงตรวจไม่ได้ ({detail})", "Blocked by a bot wall or firewall; could not check ({detail})",
         "อนุญาต User-Agent ของ oit-checker ในไฟร์วอลล์ หรือเปิดดูด้วยเบราว์เซอร์ด้วยตนเอง",
         "Allow oit-checker's User-Agent in the firewall, or check by hand in a browser"),
     # location
-    "on_main_site": _r(C.LOCATION, S.PASS, "อยู่บนเว็บไซต์หลัก ({host})", "On the main website ({host})"),
-    "linked_from_homepage": _r(C.LOCATION, S.PASS,
+    R.ON_MAIN_SITE: _t("อยู่บนเว็บไซต์หลัก ({host})", "On the main website ({host})"),
+    R.LINKED_FROM_HOMEPAGE: _t(
         "มีลิงก์จากหน้าแรกของเว็บไซต์หลัก", "Linked from the main website's homepage"),
-    "link_not_verified": _r(C.LOCATION, S.UNVERIFIED,
+    R.LINK_NOT_VERIFIED: _t(
         "อยู่นอกเว็บไซต์หลัก ({host}) และยังพิสูจน์ไม่ได้ว่ามีลิงก์จากเว็บไซต์หลัก",
         "Outside the main website ({host}); not yet proven to be linked from it",
         "ใส่ลิงก์ไปยังหน้านี้บนหน้า OIT ของเว็บไซต์หลัก", "Link to it from the OIT page of the main website"),
-    "not_on_main_site": _r(C.LOCATION, S.FAIL,
+    R.NOT_ON_MAIN_SITE: _t(
         "อยู่นอกเว็บไซต์หลัก ({host}) และไม่ใช่โฮสต์ที่ยอมรับสำหรับข้อนี้",
         "Outside the main website ({host}) and not an accepted host for this item",
         "ย้ายข้อมูลมาไว้บนเว็บไซต์หลักของหน่วยงาน", "Move the information onto the agency's main website"),
-    "external_host_linked": _r(C.LOCATION, S.WARN,
+    R.EXTERNAL_HOST_LINKED: _t(
         "อยู่นอกเว็บไซต์หลัก ({host}) แต่มีลิงก์จากหน้าแรก; รายการตรวจไม่ได้ระบุโฮสต์นี้ไว้",
         "Outside the main website ({host}) but linked from its homepage; the checklist does not list this host",
         "พิจารณาย้ายข้อมูลมาไว้บนเว็บไซต์หลัก", "Consider moving the information onto the main website"),
-    "fiscal_year_unclear": _r(C.FRESH, S.WARN,
+    R.FISCAL_YEAR_UNCLEAR: _t(
         "พบเพียงวันที่ของปีงบประมาณ {found} ยืนยันไม่ได้ว่าครอบคลุมปีงบประมาณ พ.ศ. {year}",
         "Only dates of fiscal year {found} found; cannot confirm it covers fiscal year B.E. {year}",
         "ระบุ 'ปีงบประมาณ พ.ศ. {year}' ในหัวเรื่องของเอกสาร", "State 'ปีงบประมาณ พ.ศ. {year}' in the document's title"),
-    "linked_from_main_site": _r(C.LOCATION, S.PASS,
+    R.LINKED_FROM_MAIN_SITE: _t(
         "มีลิงก์จากเว็บไซต์หลัก ({clicks} คลิกจากหน้าแรก)", "Linked from the main website ({clicks} clicks from the homepage)"),
-    "orphan_page": _r(C.LOCATION, S.WARN,
+    R.ORPHAN_PAGE: _t(
         "อยู่บนเว็บไซต์หลัก แต่ไม่มีหน้าใดของเว็บไซต์ลิงก์มายังหน้านี้ (สำรวจแล้ว {pages} หน้า)",
         "On the main website, but no page of it links here (crawled {pages} pages)",
         "ใส่ลิงก์ไปยังหน้านี้บนหน้า OIT ของเว็บไซต์หลัก ผู้ประเมินเริ่มคลิกจากหน้าแรก",
         "Link to it from the OIT page of the main website: assessors start clicking from the homepage"),
-    "not_linked_from_main_site": _r(C.LOCATION, S.FAIL,
+    R.NOT_LINKED_FROM_MAIN_SITE: _t(
         "อยู่นอกเว็บไซต์หลัก ({host}) และไม่มีหน้าใดของเว็บไซต์หลักลิงก์มา (สำรวจแล้ว {pages} หน้า)",
         "Outside the main website ({host}) and no page of the main website links to it (crawled {pages} pages)",
         "ใส่ลิงก์ไปยัง URL นี้บนหน้า OIT ของเว็บไซต์หลัก หรือย้ายข้อมูลมาไว้บนเว็บไซต์หลัก",
         "Link to this URL from the OIT page of the main website, or move the information onto it"),
-    "crawl_limit_reached": _r(C.LOCATION, S.UNVERIFIED,
+    R.CRAWL_LIMIT_REACHED: _t(
         "การสำรวจเว็บไซต์ถึงขีดจำกัด ({limit}) ก่อนพบลิงก์มายัง URL นี้ จึงยังยืนยันไม่ได้ว่ามีลิงก์จากเว็บไซต์หลัก",
         "The crawl reached its limit ({limit}) before finding a link to this URL; not verified",
         "เพิ่ม [crawl] max_pages หรือ max_depth ใน config.toml หรือใส่ลิงก์ไว้บนหน้า OIT ให้ใกล้หน้าแรกขึ้น",
         "Raise [crawl] max_pages or max_depth in config.toml, or link it from an OIT page closer to the homepage"),
-    "crawl_incomplete": _r(C.LOCATION, S.UNVERIFIED,
+    R.CRAWL_INCOMPLETE: _t(
         "การสำรวจเว็บไซต์เปิดหน้าที่มีลิงก์อยู่ไม่ได้ {unread} หน้า ({pages}) ซึ่งอาจมีลิงก์มายัง URL นี้ "
         "จึงยังยืนยันไม่ได้ว่ามีลิงก์จากเว็บไซต์หลัก",
         "The crawl could not open {unread} linked pages ({pages}) that may link to this URL, "
@@ -178,96 +175,96 @@ REASONS: dict[str, Reason] = {
         "หน้าที่สร้างเมนูด้วย JavaScript ต้องใช้เบราว์เซอร์ (--browser auto, [crawl] max_rendered)",
         "Check that those pages open (domain name, server, bot protection), then check again; pages whose "
         "menus are built by JavaScript need the browser (--browser auto, [crawl] max_rendered)"),
-    "crawl_blocked_by_robots": _r(C.LOCATION, S.UNVERIFIED,
+    R.CRAWL_BLOCKED_BY_ROBOTS: _t(
         "robots.txt ห้ามสำรวจ {blocked} หน้าที่มีลิงก์อยู่ จึงยังไม่พบลิงก์มายัง URL นี้และยืนยันไม่ได้",
         "robots.txt keeps the crawl out of {blocked} linked pages, so no link to this URL was found; not verified",
         "อนุญาต oit-checker ใน robots.txt หรือตั้ง [crawl] obey_robots = false แล้วตรวจซ้ำ",
         "Allow oit-checker in robots.txt, or set [crawl] obey_robots = false, then check again"),
-    "homepage_unreadable": _r(C.LOCATION, S.UNVERIFIED,
+    R.HOMEPAGE_UNREADABLE: _t(
         "เปิดหน้าแรกไม่ได้ ({problem}) จึงตรวจไม่ได้ว่ามีลิงก์จากเว็บไซต์หลัก",
         "The homepage could not be read ({problem}), so links from the main website are unknown",
         "ตรวจสอบว่าหน้าแรกของเว็บไซต์เปิดได้ แล้วตรวจซ้ำ", "Check that the homepage opens, then check again"),
-    "homepage_as_item_url": _r(C.LOCATION, S.WARN,
+    R.HOMEPAGE_AS_ITEM_URL: _t(
         "URL ที่ให้ไว้คือหน้าแรก ไม่ใช่หน้าของข้อมูลโดยตรง", "The URL given is the homepage, not the item's own page",
         "ระบุ URL ที่เปิดแล้วพบข้อมูลข้อนี้ทันที", "Give the URL that leads straight to this item's information"),
     # fresh
-    "fiscal_year_found": _r(C.FRESH, S.PASS,
+    R.FISCAL_YEAR_FOUND: _t(
         "พบข้อมูลของปีงบประมาณ พ.ศ. {year}", "Covers fiscal year B.E. {year}"),
-    "no_period_required": _r(C.FRESH, S.PASS,
+    R.NO_PERIOD_REQUIRED: _t(
         "ข้อนี้ไม่กำหนดปีของข้อมูล", "This item requires no particular year"),
-    "stale_year_ocr": _r(C.FRESH, S.UNVERIFIED,
+    R.STALE_YEAR_OCR: _t(
         "ปีที่อ่านได้ด้วย OCR จากภาพสแกนเป็นปี {found} ไม่ใช่ปีงบประมาณ พ.ศ. {year} แต่ OCR อาจอ่านตัวเลขไทยผิด (เช่น ๖ เป็น ๒) จึงยืนยันไม่ได้",
         "The years read by OCR from the scan are {found}, not fiscal year B.E. {year}; OCR misreads Thai digits (๖ as ๒), so this is not confirmed",
         "ตรวจดูปีในภาพสแกนด้วยตนเอง หากเป็นปีที่ถูกต้อง ควรเผยแพร่เป็นไฟล์ที่มีข้อความ (ไม่ใช่ภาพสแกน) เพื่อให้อ่านปีได้ชัดเจน",
         "Check the year on the scan by eye; if it is right, publish a file with a text layer (not a scan) so the year can be read"),
-    "year_unread_ocr": _r(C.FRESH, S.UNVERIFIED,
+    R.YEAR_UNREAD_OCR: _t(
         "อ่านปีของเอกสารจากภาพสแกนด้วย OCR ไม่ได้ จึงยืนยันไม่ได้ว่าเป็นข้อมูลปีงบประมาณ พ.ศ. {year}",
         "No year could be read from the scan by OCR; cannot confirm it covers fiscal year B.E. {year}",
         "ตรวจดูปีในภาพสแกนด้วยตนเอง และควรเผยแพร่เป็นไฟล์ที่มีข้อความ (ไม่ใช่ภาพสแกน) ที่ระบุ 'ปีงบประมาณ พ.ศ. {year}'",
         "Check the year on the scan by eye; better, publish a file with a text layer stating 'ปีงบประมาณ พ.ศ. {year}'"),
-    "stale_fiscal_year": _r(C.FRESH, S.FAIL,
+    R.STALE_FISCAL_YEAR: _t(
         "ไม่พบข้อมูลปีงบประมาณ พ.ศ. {year} (พบเฉพาะปี {found})", "No data for fiscal year B.E. {year} (only {found} found)",
         "เผยแพร่ข้อมูลของปีงบประมาณ พ.ศ. {year} และระบุปีให้ชัดเจนในเอกสาร",
         "Publish the data for fiscal year B.E. {year} and state the year in the document"),
-    "date_from_metadata": _r(C.FRESH, S.WARN,
+    R.DATE_FROM_METADATA: _t(
         "ไม่พบวันที่ในเนื้อหา ใช้วันที่ของไฟล์แทน ({source}: {date}) ซึ่งอยู่ในปีงบประมาณ {found}",
         "No date in the content; the file's own date ({source}: {date}) is in fiscal year {found}",
         "ระบุ 'ปีงบประมาณ พ.ศ. {year}' ในหัวเรื่องของเอกสาร วันที่ของไฟล์บอกเพียงว่าสร้างเมื่อใด",
         "State 'ปีงบประมาณ พ.ศ. {year}' in the document's title; a file's date only says when it was made"),
-    "half_year_found": _r(C.FRESH, S.PASS,
+    R.HALF_YEAR_FOUND: _t(
         "พบข้อมูลรอบ 6 เดือนแรกของปีงบประมาณ พ.ศ. {year} (ต.ค.–มี.ค.)",
         "Covers the first six months of fiscal year B.E. {year} (Oct–Mar)"),
-    "half_year_unclear": _r(C.FRESH, S.WARN,
+    R.HALF_YEAR_UNCLEAR: _t(
         "พบข้อมูลปีงบประมาณ พ.ศ. {year} แต่ไม่พบว่าครอบคลุมรอบ 6 เดือนแรก (ต.ค.–มี.ค.)",
         "Fiscal year B.E. {year} found, but not that it covers the first six months (Oct–Mar)",
         "ระบุช่วงเวลาให้ชัดเจน เช่น 'รอบ 6 เดือน (1 ตุลาคม – 31 มีนาคม)'",
         "State the period plainly, e.g. 'รอบ 6 เดือน (1 ตุลาคม – 31 มีนาคม)'"),
-    "months_found": _r(C.FRESH, S.PASS,
+    R.MONTHS_FOUND: _t(
         "พบข้อมูลครบทุกเดือน ({count} เดือน: {first} – {last})",
         "Every month is there ({count} months: {first_en} – {last_en})"),
-    "missing_months": _r(C.FRESH, S.FAIL,
+    R.MISSING_MONTHS: _t(
         "ข้อมูลรายเดือนไม่ครบ ขาด {count} เดือน: {months}",
         "Monthly data incomplete; {count} month(s) missing: {months_en}",
         "เผยแพร่ข้อมูลของเดือน {months} (เดือนที่ไม่มีการดำเนินการให้ระบุว่า 'ไม่มี')",
         "Publish the data for {months_en} (for a month with nothing to report, say so)"),
-    "no_date_found": _r(C.FRESH, S.WARN,
+    R.NO_DATE_FOUND: _t(
         "ไม่พบวันที่หรือปีงบประมาณในเนื้อหา (ต้องเป็นปีงบประมาณ พ.ศ. {year})",
         "No date or fiscal year found in the content (fiscal year B.E. {year} is required)",
         "ระบุ 'ปีงบประมาณ พ.ศ. {year}' ในหัวเรื่องของเอกสาร", "State 'ปีงบประมาณ พ.ศ. {year}' in the document's title"),
     # content
-    "elements_found": _r(C.CONTENT, S.PASS,
+    R.ELEMENTS_FOUND: _t(
         "พบองค์ประกอบครบ ({found})", "All required elements found ({found_en})"),
-    "nil_statement": _r(C.CONTENT, S.PASS,
+    R.NIL_STATEMENT: _t(
         "หน่วยงานระบุว่าไม่มีข้อมูลที่ต้องรายงานในรอบนี้: “{statement}”",
         "The agency states there is nothing to report for the period: “{statement}”"),
-    "no_elements_defined": _r(C.CONTENT, S.PASS,
+    R.NO_ELEMENTS_DEFINED: _t(
         "รายการตรวจไม่ได้กำหนดองค์ประกอบสำหรับข้อนี้", "The checklist defines no elements for this item"),
-    "missing_element": _r(C.CONTENT, S.FAIL,
+    R.MISSING_ELEMENT: _t(
         "ขาดองค์ประกอบ: {missing}", "Missing elements: {missing_en}",
         "เพิ่มหัวข้อ {missing} ในเอกสาร (ถ้าไม่มีให้ระบุว่า 'ไม่มี')",
         "Add the section(s) {missing_en} to the document (write 'none' if there is nothing to report)"),
-    "no_evidence": _r(C.CONTENT, S.FAIL,
+    R.NO_EVIDENCE: _t(
         "หน้านี้ไม่มีข้อมูลของข้อนี้และไม่มีลิงก์ไปยังเอกสารหลักฐาน (ขาด: {missing})",
         "The page neither shows this item's information nor links any evidence (missing: {missing_en})",
         "เผยแพร่ข้อมูลในเนื้อหาของหน้า หรือแนบลิงก์ไปยังเอกสาร (PDF ฯลฯ) ที่มีข้อมูลครบ เมนูที่มีชื่อข้อไม่นับเป็นข้อมูล",
         "Publish the information in the page's content, or link the document (PDF …) that holds it; "
         "a menu naming the item does not count"),
-    "broken_attachment": _r(C.CONTENT, S.FAIL,
+    R.BROKEN_ATTACHMENT: _t(
         "ลิงก์หลักฐาน '{text}' เปิดไม่ได้ ({problem})", "The evidence link '{text}' does not open ({problem})",
         "อัปโหลดไฟล์ใหม่แล้วแก้ลิงก์ '{text}' ให้ชี้ไปยังไฟล์ที่มีอยู่จริง",
         "Upload the file again and point the link '{text}' at it"),
-    "placeholder_link": _r(C.CONTENT, S.FAIL,
+    R.PLACEHOLDER_LINK: _t(
         "ลิงก์ '{text}' ไม่ได้ชี้ไปยังเอกสารใด (href ว่าง, # หรือ javascript:)",
         "The link '{text}' leads nowhere (empty href, # or javascript:)",
         "ใส่ URL ของเอกสารจริงในลิงก์ '{text}'", "Put the real document's URL in the link '{text}'"),
-    "no_text_layer": _r(C.CONTENT, S.UNVERIFIED,
+    R.NO_TEXT_LAYER: _t(
         "เอกสารไม่มีข้อความที่อ่านได้ (อาจเป็นไฟล์สแกน) จึงตรวจเนื้อหาไม่ได้{why}",
         "The document has no readable text (probably a scan); content could not be checked{why_en}",
         "เผยแพร่เป็น PDF ที่สร้างจากไฟล์ข้อความ (บันทึกเป็น PDF จาก Word/Excel) ไม่ใช่ไฟล์สแกน "
         "ผู้ประเมินและผู้พิการทางสายตาจึงค้นหาและอ่านข้อความได้",
         "Publish a PDF made from the text (save as PDF from Word/Excel), not a scan, so that assessors "
         "and screen readers can search and read it"),
-    "unreadable_text_layer": _r(C.CONTENT, S.UNVERIFIED,
+    R.UNREADABLE_TEXT_LAYER: _t(
         "ข้อความในไฟล์ PDF อ่านไม่ออก (คัดลอกออกมาได้เป็น '{sample}') "
         "เพราะใช้ฟอนต์ภาษาไทยแบบเก่า จึงตรวจเนื้อหาไม่ได้{why}",
         "The PDF's text reads as garbage (e.g. '{sample}'): it uses an old Thai font encoding, so content "
@@ -276,26 +273,26 @@ REASONS: dict[str, Reason] = {
         "เช่น TH Sarabun New แล้วส่งออกเป็น PDF ใหม่ ผู้ประเมินจึงค้นหาและคัดลอกข้อความได้",
         "The PDF uses an old Thai font encoding; re-export it with a Unicode font (e.g. TH Sarabun New) so that "
         "assessors can search and copy its text"),
-    "corrupt_file": _r(C.CONTENT, S.FAIL,
+    R.CORRUPT_FILE: _t(
         "ไฟล์เสียหาย เปิดอ่านไม่ได้ ({detail})", "The file is damaged and cannot be opened ({detail})",
         "เปิดไฟล์ต้นฉบับแล้วบันทึกเป็น PDF ใหม่ อัปโหลดอีกครั้ง และลองเปิดจากเว็บไซต์ด้วยตนเอง",
         "Save the original as PDF again, upload it again, and open it from the website to check"),
-    "too_large": _r(C.CONTENT, S.UNVERIFIED,
+    R.TOO_LARGE: _t(
         "ไฟล์ขยายตัวเมื่อแตกไฟล์ใหญ่เกินขีดจำกัด จึงไม่อ่าน ({detail})",
         "The file expands beyond the size limit when unpacked, so it was not read ({detail})",
         "ลดขนาดไฟล์หรือแยกเป็นหลายไฟล์ หรือเผยแพร่เป็น PDF",
         "Make the file smaller or split it, or publish it as PDF"),
-    "legacy_format": _r(C.CONTENT, S.UNVERIFIED,
+    R.LEGACY_FORMAT: _t(
         "เป็นไฟล์ Office รุ่นเก่า (.{detail}) ที่โปรแกรมยังอ่านเนื้อหาไม่ได้",
         "An old Office file (.{detail}) whose content cannot be read",
         "บันทึกเป็น .docx/.xlsx หรือ PDF แล้วเผยแพร่แทน ผู้ประเมินเปิดได้โดยไม่ต้องมีโปรแกรม Office",
         "Save it as .docx/.xlsx or PDF and publish that instead; assessors can open it without Office"),
-    "extract_timeout": _r(C.CONTENT, S.UNVERIFIED,
+    R.EXTRACT_TIMEOUT: _t(
         "อ่านไฟล์ไม่เสร็จภายในเวลาที่กำหนด จึงตรวจเนื้อหาไม่ได้",
         "Reading the file took longer than the time limit; content could not be checked",
         "ลดขนาดไฟล์หรือจำนวนหน้า หรือเพิ่ม [documents] timeout ใน config.toml",
         "Make the file smaller or shorter, or raise [documents] timeout in config.toml"),
-    "needs_browser": _r(C.CONTENT, S.UNVERIFIED,
+    R.NEEDS_BROWSER: _t(
         "ต้องเปิดด้วยเบราว์เซอร์จึงจะตรวจได้ (เนื้อหาสร้างด้วย JavaScript หรือเป็นหน้าสื่อสังคมออนไลน์) "
         "แต่การตรวจครั้งนี้ไม่ได้ใช้เบราว์เซอร์",
         "A browser is needed to check it (content built by JavaScript, or a social-network page), "
@@ -305,37 +302,38 @@ REASONS: dict[str, Reason] = {
         "Install Chromium (sudo apt-get install chromium fonts-thai-tlwg) and check again with "
         "--browser auto, or serve the content in the HTML itself"),
     # browser (oit_checker/fetch/browser.py) and social networks (oit_checker/social.py)
-    "browser_crashed": _r(C.REACHABLE, S.UNVERIFIED,
+    R.BROWSER_CRASHED: _t(
         "เบราว์เซอร์หยุดทำงานระหว่างเปิดหน้านี้ จึงตรวจไม่ได้ ({detail})",
         "The browser crashed while opening this page; could not check ({detail})",
         "ตรวจซ้ำ ถ้ายังเกิดอีกให้ลด [browser] max_pages หรือเพิ่มหน่วยความจำของเครื่องที่ตรวจ",
         "Check again; if it happens again, lower [browser] max_pages or give this machine more memory"),
-    "browser_failed": _r(C.REACHABLE, S.UNVERIFIED,
+    R.BROWSER_FAILED: _t(
         "เบราว์เซอร์เปิดหน้านี้ไม่สำเร็จ จึงตรวจไม่ได้ ({detail})",
         "The browser could not open this page; could not check ({detail})",
         "เปิดหน้านี้ด้วยเบราว์เซอร์ด้วยตนเอง ถ้าหน้าโหลดช้าให้เพิ่ม [browser] page_timeout",
         "Open the page in a browser by hand; for a slow page raise [browser] page_timeout"),
-    "social_public": _r(C.PUBLIC, S.PASS,
+    R.SOCIAL_PUBLIC: _t(
         "หน้า {network} เปิดดูได้โดยไม่ต้องเข้าสู่ระบบ ({why})",
         "The {network} page is visible without logging in ({why_en})"),
-    "private_social": _r(C.PUBLIC, S.FAIL,
+    R.PRIVATE_SOCIAL: _t(
         "หน้า {network} ไม่เปิดให้บุคคลทั่วไปดู: {why}",
         "The {network} page is not visible to the public: {why_en}",
         "ตั้งค่าเพจหรือบัญชีเป็นสาธารณะ ยกเลิกการจำกัดอายุหรือประเทศ แล้วลองเปิดโดยไม่เข้าสู่ระบบ",
         "Make the page or account public, remove age or country limits, then open it logged out to check"),
-    "social_unclear": _r(C.PUBLIC, S.UNVERIFIED,
+    R.SOCIAL_UNCLEAR: _t(
         "เปิดหน้า {network} ได้ แต่ไม่พบชื่อบัญชีและโพสต์ จึงบอกไม่ได้ว่าเป็นสาธารณะหรือไม่",
         "The {network} page opened, but no profile name and posts were found; cannot tell if it is public",
         "เปิดหน้านี้ด้วยตนเองโดยไม่เข้าสู่ระบบ ถ้าเว็บไซต์เปลี่ยนรูปแบบ ให้ปรับกฎใน [browser] social_rules",
         "Open the page by hand, logged out; if the site changed its pages, update [browser] social_rules"),
-    "unsupported_format": _r(C.CONTENT, S.UNVERIFIED,
+    R.UNSUPPORTED_FORMAT: _t(
         "ยังอ่านไฟล์ชนิดนี้ไม่ได้ ({detail})", "This file type cannot be read yet ({detail})",
         "เผยแพร่เป็น HTML หรือ PDF ที่มีข้อความ", "Publish it as HTML or a text-based PDF"),
-    "extract_failed": _r(C.CONTENT, S.UNVERIFIED,
+    R.EXTRACT_FAILED: _t(
         "อ่านเนื้อหาไฟล์ไม่สำเร็จ ({detail})", "Could not read the file's content ({detail})",
         "ตรวจสอบว่าไฟล์ไม่เสียหายและไม่ได้เข้ารหัสผ่าน", "Check that the file is not damaged or password-protected"),
-}
-del C, S
+})
+"""One entry per ``Reason`` (a test keeps the keys equal to the enum)."""
+del R, _t
 
 STATUS_LABELS = {
     "th": {Status.PASS: "ผ่าน", Status.WARN: "ควรตรวจ", Status.FAIL: "ไม่ผ่าน", Status.UNVERIFIED: "ตรวจไม่ได้"},
@@ -505,6 +503,26 @@ UI: dict[str, dict[str, str]] = {
         "output_stdout_twice": "ส่งรายงานออกทางหน้าจอได้เพียงรูปแบบเดียว: ระบุ -o FILE ให้ --format {formats}",
         "output_same_file": "ไฟล์ {path} ถูกระบุให้รายงานมากกว่าหนึ่งรูปแบบ",
         "output_write_failed": "เขียนรายงานลงไฟล์ {path} ไม่ได้ ({detail})",
+        "discover_carried": "URL เดิมของข้อ {code} ใน {checklist} (ยกมาจากรายการเดิม ตรวจว่ายังใช้ได้)",
+        "checklist_valid": "ใช้ได้: {id}  ปี พ.ศ. {year}  ประเภท {kind}  {count} ข้อ{partial}",
+        "checklist_partial": " (ยังไม่ครบ)",
+        "checklist_warning": "คำเตือน",
+        "checklist_warnings": "คำเตือน {count} รายการ (ไม่ใช่ข้อผิดพลาด: ไฟล์ใช้ได้)",
+        "checklist_written": "เขียน {path} แล้ว (id {id}, {count} ข้อ จาก {source}) แก้ไขแล้วตรวจด้วย: oit-checker checklist check {path}",
+        "checklist_diff_title": "{old} (ปี {old_year}) → {new} (ปี {new_year})",
+        "checklist_similarity": "ความคล้าย",
+        "checklist_change": "เปลี่ยนอย่างไร",
+        "checklist_change_unchanged": "เหมือนเดิม",
+        "checklist_change_renamed": "เปลี่ยนชื่อ",
+        "checklist_change_renumbered": "เปลี่ยนเลขข้อ",
+        "checklist_change_merged": "รวมข้อ",
+        "checklist_change_split": "แยกข้อ",
+        "checklist_change_added": "ข้อใหม่",
+        "checklist_change_dropped": "ตัดออก",
+        "checklist_warn_bundled_id": "id {id} ซ้ำกับรายการที่มากับโปรแกรม รายงานจะสับสนกัน ให้เปลี่ยน id",
+        "checklist_warn_duplicate_name": "ชื่อเดียวกับข้อ {other}: ตรวจว่าพิมพ์ชื่อข้อถูกต้อง",
+        "checklist_warn_no_elements": "ไม่มี elements: ไม่ตรวจเนื้อหาของข้อนี้ (ตรวจเฉพาะลิงก์ ปี และตำแหน่ง)",
+        "checklist_warn_phrase_is_item_name": "วลี “{phrase}” คือชื่อข้อทั้งชื่อ พบได้ทุกที่ที่มีชื่อเอกสาร จึงพิสูจน์ได้แค่ว่าให้เอกสารถูกฉบับ",
     },
     "en": {
         "title": "OIT audit: {agency}",
@@ -669,6 +687,26 @@ UI: dict[str, dict[str, str]] = {
         "output_stdout_twice": "Only one report can go to standard output: give -o FILE for --format {formats}",
         "output_same_file": "{path} is given for more than one report format",
         "output_write_failed": "Cannot write the report to {path} ({detail})",
+        "discover_carried": "the config's URL for {code} of {checklist} (carried over: check it still fits)",
+        "checklist_valid": "valid: {id}  B.E. {year}  kind {kind}  {count} items{partial}",
+        "checklist_partial": " (partial)",
+        "checklist_warning": "warning",
+        "checklist_warnings": "{count} warnings (not errors: the file is valid)",
+        "checklist_written": "wrote {path} (id {id}, {count} items from {source}); edit it, then: oit-checker checklist check {path}",
+        "checklist_diff_title": "{old} (B.E. {old_year}) → {new} (B.E. {new_year})",
+        "checklist_similarity": "similarity",
+        "checklist_change": "change",
+        "checklist_change_unchanged": "unchanged",
+        "checklist_change_renamed": "renamed",
+        "checklist_change_renumbered": "renumbered",
+        "checklist_change_merged": "merged",
+        "checklist_change_split": "split",
+        "checklist_change_added": "added",
+        "checklist_change_dropped": "dropped",
+        "checklist_warn_bundled_id": "id {id} is a bundled list's id: reports would confuse the two; change it",
+        "checklist_warn_duplicate_name": "the same name as {other}: check the item's name",
+        "checklist_warn_no_elements": "no elements: the content of this item is not checked",
+        "checklist_warn_phrase_is_item_name": "the phrase “{phrase}” is the whole item name: it only proves the right document was given",
     },
 }
 
@@ -682,36 +720,38 @@ class _Blank(dict[str, Any]):
 
 def reason_message(reason: str, params: dict[str, Any], lang: str) -> str:
     """The finding's message in ``lang``; an unknown code is shown as itself."""
-    entry = REASONS.get(reason)
-    if entry is None:
+    code = as_reason(reason)
+    if code is None:
         return reason
+    entry = REASON_TEXT[code]
     return (entry.en if lang == "en" else entry.th).format_map(_Blank(params))
 
 
-FIX_VARIANTS: dict[tuple[str, str], tuple[str, str]] = {
-    ("dns_error", "own_host"): (
+FIX_VARIANTS: Final[Mapping[tuple[Reason, str], tuple[str, str]]] = MappingProxyType({
+    (Reason.DNS_ERROR, "own_host"): (
         "ชื่อโดเมนนี้อยู่ในเว็บไซต์ของหน่วยงานแต่ไม่มีอยู่จริงขณะที่หน้าแรกเปิดได้ ผู้ประเมินจะเปิดไม่ได้เช่นกัน "
         "ให้แก้ลิงก์ให้ชี้ไปยังหน้าที่มีอยู่ หรือเพิ่มชื่อโดเมนใน DNS",
         "This host is on the agency's site and does not resolve while the homepage answers: assessors cannot "
         "open it either. Fix the link, or add the host name to the DNS"),
-    ("connect_error", "own_host"): (
+    (Reason.CONNECT_ERROR, "own_host"): (
         "เซิร์ฟเวอร์ของหน่วยงานไม่ตอบที่ URL นี้ขณะที่หน้าแรกเปิดได้ ผู้ประเมินจะเปิดไม่ได้เช่นกัน "
         "ให้เปิดบริการเซิร์ฟเวอร์นี้ หรือแก้ลิงก์ให้ชี้ไปยังหน้าที่เปิดได้",
         "The agency's server does not answer at this URL while the homepage does: assessors cannot open it "
         "either. Bring the server up, or fix the link to point to a page that opens"),
-}
+})
 """Fixes that depend on the case, chosen by the finding's ``fix`` parameter (a dead URL on the agency's
 own host is a ``fail`` with its own fix)."""
 
 
 def reason_fix(reason: str, params: dict[str, Any], lang: str) -> str:
     """The suggested fix in ``lang`` ('' when the finding needs none)."""
-    variant = FIX_VARIANTS.get((reason, str(params.get("fix", ""))))
+    code = as_reason(reason)
+    if code is None:
+        return ""
+    variant = FIX_VARIANTS.get((code, str(params.get("fix", ""))))
     if variant is not None:
         return variant[1 if lang == "en" else 0].format_map(_Blank(params))
-    entry = REASONS.get(reason)
-    if entry is None:
-        return ""
+    entry = REASON_TEXT[code]
     return (entry.fix_en if lang == "en" else entry.fix_th).format_map(_Blank(params))
 
 
@@ -757,9 +797,10 @@ def reasons_markdown() -> str:
         "| code | check | usual status | meaning | suggested fix (Thai) |",
         "|---|---|---|---|---|",
     ]
-    for code, reason in REASONS.items():
-        fix = reason.fix_th.replace("|", "\\|") or "—"
-        lines.append(f"| `{code}` | {reason.check.value} | {reason.status.value} | {reason.en} | {fix} |")
+    for reason in Reason:
+        meaning, text = MEANING[reason], REASON_TEXT[reason]
+        fix = text.fix_th.replace("|", "\\|") or "—"
+        lines.append(f"| `{reason.value}` | {meaning.check.value} | {meaning.status.value} | {text.en} | {fix} |")
     return "\n".join(lines) + "\n"
 
 

@@ -8,41 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-
-class Status(StrEnum):
-    """A finding's or verdict's status (DESIGN §3, a contract)."""
-
-    PASS = "pass"  # noqa: S105 - a status, not a password
-    WARN = "warn"
-    UNVERIFIED = "unverified"
-    FAIL = "fail"
-
-    @property
-    def severity(self) -> int:
-        """Order used to take the worst: fail > unverified > warn > pass."""
-        return _SEVERITY[self]
-
-
-_SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.UNVERIFIED: 2, Status.FAIL: 3}
+from .reasons import Check as Check  # (defined with the reason codes; re-exported here)
+from .reasons import Status as Status
 
 
 def worst(statuses: list[Status] | tuple[Status, ...]) -> Status:
     """The most severe status of a non-empty sequence (pass for an empty one)."""
     return max(statuses, key=lambda s: s.severity, default=Status.PASS)
-
-
-class Check(StrEnum):
-    """The five questions asked of every item URL (DESIGN §4), plus the item-level one."""
-
-    ITEM = "item"
-    REACHABLE = "reachable"
-    PUBLIC = "public"
-    LOCATION = "location"
-    FRESH = "fresh"
-    CONTENT = "content"
 
 
 @dataclass(frozen=True)

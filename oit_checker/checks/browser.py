@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..checklist import Item
-from ..messages import REASONS
 from ..models import Check, Finding, Status
+from ..reasons import check_of
 from .interface import BrowserView, Page
 
 NAVIGATION = "navigation_failed"
@@ -56,6 +56,6 @@ def navigation_failed(findings: list[Finding], needs: tuple[str, ...], view: Bro
     if any(f.check is Check.REACHABLE for f in kept):
         return kept
     code = view.code
-    reason = code if code in REASONS and REASONS[code].check is Check.REACHABLE else "browser_failed"
+    reason = code if check_of(code) is Check.REACHABLE else "browser_failed"
     evidence = {"why": NAVIGATION, "code": code, "needed_for": list(needs), "detail": view.detail}
     return [Finding(Check.REACHABLE, Status.UNVERIFIED, reason, {"detail": view.detail or code}, evidence), *kept]

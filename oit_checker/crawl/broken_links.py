@@ -8,8 +8,8 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 from ..fetch.interface import Fetcher
-from ..messages import REASONS
-from ..models import BrokenLink, FetchResult, Status
+from ..models import BrokenLink, FetchResult
+from ..reasons import default_status
 from .graph import EXCLUDED, FETCHED, INTERNAL, ROBOTS, LinkGraph
 from .options import CrawlOptions
 from .robots import RobotsCache
@@ -49,7 +49,7 @@ async def check_links(graph: LinkGraph, watched: Watched, *, fetcher: Fetcher, r
                 continue
             reason, detail = failure
             rows[target] = BrokenLink(page=graph.url(page), url=graph.url(target), text=text,
-                                      status=REASONS[reason].status if reason in REASONS else Status.UNVERIFIED,
+                                      status=default_status(reason),
                                       reason=reason, http_status=graph.status(target) or None, detail=detail)
     broken = list(rows.values())
     broken.sort(key=lambda b: (-b.status.severity, b.page, b.url))

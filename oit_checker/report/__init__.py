@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import assert_never
 
 from .console import ConsoleReporter
 from .html import HtmlReporter
@@ -28,15 +29,21 @@ class Format(StrEnum):
 
 
 def to_reporter(fmt: Format, lang: str, color: bool = False, fail_on: str = "fail") -> Reporter:
-    """The reporter for a ``--format`` value (``fail_on`` decides whether JUnit fails on warnings)."""
-    if fmt is Format.CONSOLE:
-        return ConsoleReporter(lang, color=color)
-    if fmt is Format.HTML:
-        return HtmlReporter(lang)
-    if fmt is Format.MARKDOWN:
-        return MarkdownReporter(lang)
-    if fmt is Format.JUNIT:
-        return JunitReporter(lang, fail_on=fail_on)
-    if fmt is Format.ITAS_CSV:
-        return ItasCsvReporter(lang)
-    return JsonReporter(lang)
+    """The reporter for a ``--format`` value (``fail_on`` decides whether JUnit fails on warnings).
+
+    A ``match`` that mypy checks for exhaustiveness: a new ``Format`` without a reporter is a type error."""
+    match fmt:
+        case Format.CONSOLE:
+            return ConsoleReporter(lang, color=color)
+        case Format.JSON:
+            return JsonReporter(lang)
+        case Format.HTML:
+            return HtmlReporter(lang)
+        case Format.MARKDOWN:
+            return MarkdownReporter(lang)
+        case Format.JUNIT:
+            return JunitReporter(lang, fail_on=fail_on)
+        case Format.ITAS_CSV:
+            return ItasCsvReporter(lang)
+        case _:
+            assert_never(fmt)

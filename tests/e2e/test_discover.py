@@ -88,17 +88,24 @@ def test_discover_write_fills_only_the_empty_items(tmp_path: Path, demo_site: Si
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     config = demo_config_without_items(tmp_path, demo_site.base_url)
     kept = demo_site.base_url + "/ita/"
-    config.write_text(config.read_text(encoding="utf-8") + f"""
+    before = config.read_text(encoding="utf-8") + f"""
 [items.O3]
 # อำนาจหน้าที่ — owner: กพร.
-urls = []
+urls = []  # ใส่ภายหลัง
 note = "กพร."
 
 [items.O24]
 urls = ["{kept}"]
-""", encoding="utf-8")
+"""
+    config.write_text(before, encoding="utf-8")
     assert main(["discover", "-c", str(config), "--item", "O3,O24,O41", "--write", "-q", "--format", "toml"]) == 0
     text = config.read_text(encoding="utf-8")
+    # byte for byte: only O3's empty list changed, and O41 was appended after the last table
+    assert before.count("urls = []") == 1
+    filled = before.replace("urls = []", f'urls = ["{right_url("O3", demo_site.base_url)}"]')
+    assert text.startswith(filled)
+    assert re.fullmatch(r'\n\[items\.O41\]\n# oit-checker discover \(\d+(\.\d)?\)\n'
+                        f'urls = \\["{re.escape(right_url("O41", demo_site.base_url))}"\\]\n', text[len(filled):])
     data = tomllib.loads(text)["items"]
     assert data["O3"] == {"urls": [right_url("O3", demo_site.base_url)], "note": "กพร."}
     assert data["O24"]["urls"] == [kept]  # staff's choice is never overwritten

@@ -10,9 +10,10 @@ import importlib.util
 import re
 from pathlib import Path
 
-from oit_checker.crawl import Crawler, CrawlOptions, LinkGraph
+from oit_checker.crawl import Crawler, LinkGraph
 from oit_checker.fetch.interface import Fetcher
 from oit_checker.models import FetchResult
+from oit_checker.options import defaults
 from oit_checker.urls import page_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,14 +85,30 @@ def test_nothing_outside_graph_py_reads_the_graphs_privates() -> None:
     assert found == {}
 
 
-def test_only_the_link_check_asks_the_message_catalogue() -> None:
-    """The crawl reads ``messages.REASONS`` only for a broken link's status (in one place)."""
-    users = sorted(p.name for p in PACKAGE.glob("*.py") if "messages" in p.read_text(encoding="utf-8"))
-    assert users == ["broken_links.py"]
+def _imported_modules(path: Path) -> set[str]:
+    """The absolute names of every module ``path`` imports (relative imports resolved, and
+    ``from pkg import mod`` counted as ``pkg.mod`` too)."""
+    package = ["oit_checker", "crawl"]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join([*package[:len(package) + 1 - node.level], *([node.module] if node.module else [])]) \
+                if node.level else (node.module or "")
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_no_crawl_module_asks_the_message_catalogue() -> None:
+    """The crawl learns what a reason means from ``oit_checker.reasons``, never from the text catalogue."""
+    users = sorted(p.name for p in PACKAGE.glob("*.py") if "oit_checker.messages" in _imported_modules(p))
+    assert users == []
+    assert "oit_checker.reasons" in _imported_modules(PACKAGE / "broken_links.py")  # (the helper sees imports)
 
 
 def test_public_lookups_replace_the_private_ones() -> None:
-    graph = LinkGraph.build(HOME, ("agency.test",), {HOME: [HOME + "a", HOME + "b"]})
+    graph = LinkGraph.build(HOME, ("agency.test",), {HOME: [HOME + "a", HOME + "b"]}, options=defaults().crawl)
     uid = graph.uid_for(page_key(HOME + "b"))
     assert uid is not None and graph.url(uid) == HOME + "b"
     assert graph.url_for_key(page_key(HOME + "a/")) == HOME + "a"
@@ -116,7 +133,7 @@ class _Site(Fetcher):
 def test_visit_unlinked_fetches_an_item_no_link_led_to_once() -> None:
     item = HOME + "hidden/o1.html"
     site = _Site({HOME: '<a href="/a">a</a>', HOME + "a": "<p>a</p>", item: '<a href="/deeper">d</a>'})
-    options = CrawlOptions(sitemap=False, check_links=False, obey_robots=False)
+    options = dataclasses.replace(defaults().crawl, sitemap=False, check_links=False, obey_robots=False)
     crawler = Crawler(site, HOME, ("agency.test",), options, items=[item])
 
     async def go() -> tuple[bool, bool, bool]:

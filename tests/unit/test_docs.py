@@ -24,7 +24,9 @@ from oit_checker.config import (
     StorageSettings,
     WebhookSettings,
 )
-from oit_checker.messages import REASONS, UI, reasons_markdown
+from oit_checker.messages import REASON_TEXT, UI, reasons_markdown
+from oit_checker.models import Status
+from oit_checker.reasons import MEANING, Reason
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +42,15 @@ def test_every_config_key_is_documented(model: type[BaseModel]) -> None:
 
 
 def test_reason_table_is_generated_from_the_catalogue() -> None:
+    """Regenerate with ``python -m oit_checker.messages > docs/reasons.md``."""
     assert (ROOT / "docs" / "reasons.md").read_text(encoding="utf-8") == reasons_markdown()
+
+
+def test_every_reason_has_a_meaning_a_text_and_a_row_in_the_docs() -> None:
+    documented = re.findall(r"^\| `([a-z0-9_]+)` \|", (ROOT / "docs" / "reasons.md").read_text(encoding="utf-8"),
+                            re.MULTILINE)
+    assert len(documented) == len(set(documented)) > 70
+    assert set(Reason) == set(MEANING) == set(REASON_TEXT) == set(documented)
 
 
 def test_every_reason_the_code_emits_is_in_the_catalogue() -> None:
@@ -50,16 +60,16 @@ def test_every_reason_the_code_emits_is_in_the_catalogue() -> None:
     emitted |= {"timeout", "dns_error", "connect_error", "rate_limited", "blocked_address", "redirect_loop",
                 "too_many_redirects", "tls_handshake_failed", "internal_error"}  # passed through from FetchResult.error
     assert len(emitted) > 20
-    assert sorted(emitted - set(REASONS)) == []
+    assert sorted(emitted - {r.value for r in Reason}) == []
 
 
-@pytest.mark.parametrize("code", sorted(REASONS))
-def test_every_reason_has_thai_and_english(code: str) -> None:
-    reason = REASONS[code]
-    assert reason.th and reason.en
-    assert re.search(r"[\u0e00-\u0e7f]", reason.th), "Thai message must be Thai"
-    if reason.status.value != "pass":
-        assert reason.fix_th and reason.fix_en, "every problem needs a suggested fix"
+@pytest.mark.parametrize("reason", list(Reason), ids=str)
+def test_every_reason_has_thai_and_english(reason: Reason) -> None:
+    text = REASON_TEXT[reason]
+    assert text.th and text.en
+    assert re.search(r"[\u0e00-\u0e7f]", text.th), "Thai message must be Thai"
+    if MEANING[reason].status is not Status.PASS:
+        assert text.fix_th and text.fix_en, "every problem needs a suggested fix"
 
 
 def test_ui_strings_exist_in_both_languages() -> None:

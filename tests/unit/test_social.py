@@ -8,8 +8,9 @@ import pytest
 
 from oit_checker.checks.social import verdict_finding
 from oit_checker.errors import ConfigError
-from oit_checker.messages import REASONS, SOCIAL_WHY
+from oit_checker.messages import SOCIAL_WHY
 from oit_checker.models import Status
+from oit_checker.reasons import Reason
 from oit_checker.social import BUNDLED_RULES, judge, load_rules
 
 
@@ -76,7 +77,7 @@ def test_every_network_of_the_issue_is_covered_and_every_why_is_worded() -> None
     whys = {r.why for n in rules.networks.values() for r in n.rules} | {r.why for r in rules.generic}
     assert whys <= set(SOCIAL_WHY)
     for reason in ("social_public", "private_social", "social_unclear", "bot_wall"):
-        assert reason in REASONS
+        assert reason in set(Reason)
     for network in rules.networks.values():
         assert {r.verdict for r in network.rules} >= {"public", "private"}, network.id
 
