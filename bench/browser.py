@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from oit_checker.audit import audit_async  # noqa: E402
-from oit_checker.browse import browser_options  # noqa: E402
 from oit_checker.config import LoadedConfig  # noqa: E402
 from oit_checker.demo import demo_config, start_demo_server  # noqa: E402
 from oit_checker.fetch.browser import BrowserFetcher  # noqa: E402
+from oit_checker.options import browser_options  # noqa: E402
 
 HTML_PAGES = ("/", "/ita/o3-tis620.html", "/ita/o28-hr-report-2566.html", "/ita/o41-anticorruption-report.html",
               "/ita/o27-hr-criteria.html", "/ita/o37-risk-management.html")
@@ -38,7 +38,8 @@ HTML_PAGES = ("/", "/ita/o3-tis620.html", "/ita/o28-hr-report-2566.html", "/ita/
 
 def variant(loaded: LoadedConfig, screenshots: str) -> LoadedConfig:
     evidence = loaded.config.evidence.model_copy(update={"screenshots": screenshots})
-    return LoadedConfig(loaded.config.model_copy(update={"evidence": evidence}), loaded.checklist, loaded.path)
+    return LoadedConfig(loaded.config.model_copy(update={"evidence": evidence}), loaded.checklist, loaded.path,
+                        loaded.choice, loaded.base_dir)
 
 
 async def time_audit(loaded: LoadedConfig, mode: str, repeat: int) -> tuple[list[float], dict[str, object]]:

@@ -289,21 +289,23 @@ def oit_crawl(base: str, concurrency: int, max_pages: int, polite: bool = False)
     """The oit-checker side (``--oit``): one crawl through the library, as an audit runs it;
     ``polite``: with the shipped per-host limits, else with them lifted."""
     sys.path.insert(0, str(ROOT))
-    from oit_checker.crawl import Crawler, CrawlOptions
+    from oit_checker.crawl import Crawler
     from oit_checker.extract.heap import keep_heap_pad
-    from oit_checker.fetch.http import HttpFetcher, HttpOptions
+    from oit_checker.fetch.http import HttpFetcher
+    from oit_checker.options import defaults  # the shipped settings (config models), as an audit builds them
 
     keep_heap_pad()  # as the CLI does (cli.main): importing the library leaves the allocator alone
 
-    options = HttpOptions(user_agent="oit-checker-bench", max_concurrency=concurrency)
+    shipped = defaults()
+    options = dataclasses.replace(shipped.http, user_agent="oit-checker-bench", max_concurrency=concurrency)
     if not polite:
         options = dataclasses.replace(options, per_host_concurrency=concurrency, per_host_interval=0.0)
 
     async def crawl() -> str:
         async with HttpFetcher(options) as fetcher:
             crawler = Crawler(fetcher, base + "/", ["127.0.0.1"], private_ok=True,
-                              options=CrawlOptions(max_pages=max_pages, max_depth=50, workers=concurrency,
-                                                   user_agent=options.user_agent))
+                              options=dataclasses.replace(shipped.crawl, max_pages=max_pages, max_depth=50,
+                                                          workers=concurrency, user_agent=options.user_agent))
             graph = await crawler.run()
         broken = sum(1 for url in graph.urls() if (info := graph.info(url)) and info.problem == "http_404")
         return f"{graph.pages} pages read, {graph.fetches} URLs fetched, {broken} broken"

@@ -22,15 +22,16 @@ from .checklist import Item
 from .checks import CheckFn, Context, Page, run_checks
 from .checks.reachable import fingerprint
 from .config import LoadedConfig
-from .crawl import Crawler, CrawlOptions
+from .crawl import Crawler
 from .errors import ConfigError
 from .extract import DEFAULT_OPTIONS, ExtractOptions, extract
-from .fetch.addresses import AddressPolicy
 from .fetch.browser import BrowserFetcher
-from .fetch.http import HttpFetcher, HttpOptions
+from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
-from .fetch.serve_from import OriginMap, ServeFromFetcher
+from .fetch.serve_from import ServeFromFetcher
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
+from .options import crawl_options, document_options, http_options, resolved_address_policy
+from .options import origins as options_origins
 from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline
 from .urls import blocked_reason, host_of
 
@@ -55,33 +56,6 @@ class _Silent:
 
     def advanced(self, url: str) -> None:
         pass
-
-
-def http_options(loaded: LoadedConfig) -> HttpOptions:
-    """The fetcher settings from the config's ``[http]`` table."""
-    http = loaded.config.http
-    return HttpOptions(
-        user_agent=http.user_agent.format(version=__version__),
-        connect_timeout=http.connect_timeout, read_timeout=http.read_timeout, total_timeout=http.total_timeout,
-        max_concurrency=http.max_concurrency, per_host_concurrency=http.per_host_concurrency,
-        per_host_interval=http.per_host_interval, retries=http.retries, backoff=http.backoff,
-        max_retry_after=http.max_retry_after, max_redirects=http.max_redirects,
-        max_body_bytes=int(http.max_body_mb * 1024 * 1024), verify_tls=http.verify_tls,
-        url_budget=http.url_budget, breaker_failures=http.breaker_failures, breaker_cooldown=http.breaker_cooldown,
-        proxy=http.proxy,
-    )
-
-
-def crawl_options(loaded: LoadedConfig) -> CrawlOptions:
-    """The crawl settings from the config's ``[crawl]`` table (workers follow ``[http]``)."""
-    crawl = loaded.config.crawl
-    return CrawlOptions(
-        max_pages=crawl.max_pages, max_depth=crawl.max_depth, obey_robots=crawl.obey_robots,
-        sitemap=crawl.sitemap, pdf_links=crawl.pdf_links, max_page_bytes=int(crawl.max_page_mb * 1024 * 1024),
-        exclude=crawl.exclude, check_links=crawl.check_links, max_link_checks=crawl.max_link_checks,
-        max_crawl_delay=crawl.max_crawl_delay, max_rendered=crawl.max_rendered, workers=loaded.config.http.max_concurrency,
-        user_agent=loaded.config.http.user_agent,
-    )
 
 
 def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item]:
@@ -165,8 +139,8 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
     doc_options = document_options(loaded)
     own_fetcher = fetcher is None
     # the address rule on every hop, HTTP and browser: private addresses only when the homepage is private
-    origins = OriginMap.from_config(agency.serve_from)  # a copy audited as the real site (fetch/serve_from.py)
-    policy = await AddressPolicy.for_homepage(origins.actual(agency.homepage))  # the address contacted
+    origins = options_origins(loaded)  # a copy audited as the real site (fetch/serve_from.py)
+    policy = await resolved_address_policy(loaded)
     inner: Fetcher = (HttpFetcher(options, policy=policy, serve_from=origins) if fetcher is None
                       else ServeFromFetcher(fetcher, origins) if origins else fetcher)
     active: Fetcher = DeadlineFetcher(inner, deadline)  # every request ends at the run's deadline
@@ -335,11 +309,6 @@ async def _linked_evidence(loaded: LoadedConfig, selected: list[Item], pages: di
         attached = tuple(dataclasses.replace(fetched[link.url], text=" ".join(link.text.split())) for link in links)
         out.setdefault(code, dict(pages))[url] = dataclasses.replace(pages[url], attachments=attached)
     return out
-
-
-def document_options(loaded: LoadedConfig) -> ExtractOptions:
-    """The document-reading settings from the config's ``[documents]`` table."""
-    return ExtractOptions(**loaded.config.documents.model_dump())
 
 
 async def _extract(fetched: FetchResult, options: ExtractOptions = DEFAULT_OPTIONS) -> Document | None:

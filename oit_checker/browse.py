@@ -23,7 +23,7 @@ JavaScript; the pass owns the browser's lifetime either way. Screenshots (``scre
 are taken of every page the verdict renders, and in ``auto`` of every other item page that opened
 (2xx HTML); not of error pages or bot walls.
 
-The browser the pass starts uses the run's proxy (``run_proxy``) and refuses, on every navigation,
+The browser the pass starts uses the run's proxy (``options.run_proxy``) and refuses, on every navigation,
 redirect hop and subresource, what the run's ``AddressPolicy`` refuses; the refused URLs of a page
 are in its notes (``BrowserView.notes["blocked"]``).
 """
@@ -36,18 +36,16 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__
 from .checklist import Item
 from .checks.content import is_script_shell
 from .checks.interface import BrowserView, Page
-from .config import LoadedConfig, host_is_private
+from .config import LoadedConfig
 from .extract import sniff_kind
 from .extract.html import extract_html
 from .fetch.addresses import AddressPolicy
-from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, BrowserOptions, Rendered
-from .fetch.proxy import ProxySettings
-from .fetch.serve_from import OriginMap
+from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, Rendered
 from .models import FetchResult
+from .options import address_policy, browser_options, social_rules_path
 from .social import SocialRules, load_rules
 from .urls import host_matches, host_of
 
@@ -70,31 +68,6 @@ class ShotPaths(Protocol):
     def screenshot_path(self, url: str) -> Path: ...
 
     def thumbnail_path(self, url: str) -> Path: ...
-
-
-def browser_options(loaded: LoadedConfig, shots: ShotPaths | None = None) -> BrowserOptions:
-    """The browser fetcher's settings from ``[browser]`` (and the screenshot sizes of ``shots``)."""
-    settings = loaded.config.browser
-    sizes: dict[str, Any] = {} if shots is None else {"screenshot_max_height": shots.max_height,
-                                                      "thumbnail": shots.thumbnail}
-    return BrowserOptions(
-        executable_path=settings.executable_path, max_pages=settings.max_pages,
-        navigation_timeout=settings.navigation_timeout, page_timeout=settings.page_timeout,
-        idle_wait=settings.idle_wait, recycle_after=settings.recycle_after, **sizes,
-        user_agent_suffix=f"oit-checker/{__version__}", proxy=run_proxy(loaded),
-        serve_from=OriginMap.from_config(loaded.config.agency.serve_from))
-
-
-def run_proxy(loaded: LoadedConfig) -> ProxySettings:
-    """The run's proxy: ``[http] proxy``, else the environment's (the HTTP client's settings)."""
-    return ProxySettings.resolve(getattr(loaded.config.http, "proxy", "") or "")
-
-
-def address_policy(loaded: LoadedConfig) -> AddressPolicy:
-    """The run's address rule: private addresses only when the agency's homepage is itself private."""
-    agency = loaded.config.agency
-    served = OriginMap.from_config(agency.serve_from).actual(agency.homepage)  # the address contacted
-    return AddressPolicy(private_ok=host_is_private(host_of(served)))
 
 
 def needs_browser(item: Item, url: str, page: Page | None, *, mode: str, rules: SocialRules,
@@ -146,7 +119,8 @@ class BrowserPass:
         self.mode = mode or config.browser.mode
         if self.mode not in MODES:
             raise ValueError(f"browser mode must be one of {MODES}, not {self.mode!r}")
-        self.rules = load_rules(_relative(config.browser.social_rules, loaded.path))
+        rules_file = social_rules_path(loaded)
+        self.rules = load_rules(str(rules_file) if rules_file else "")
         self.hosts = config.browser.hosts_needing_browser
         self.item_urls = sorted({u for item in self.items for u in loaded.urls_for(item.code)})
         self.shots = shots
@@ -317,12 +291,4 @@ def _opened(fetch: FetchResult) -> bool:
     return fetch.ok and "cf-mitigated" not in fetch.headers
 
 
-def _relative(value: str, config_path: str) -> str:
-    if not value:
-        return ""
-    path = Path(value).expanduser()
-    return str(path if path.is_absolute() else Path(config_path).resolve().parent / path)
-
-
-__all__ = ["MODES", "BrowserPass", "BrowserView", "ShotPaths", "address_policy", "browser_options", "needs_browser",
-           "run_proxy"]
+__all__ = ["MODES", "BrowserPass", "BrowserView", "ShotPaths", "needs_browser"]

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import paths
 from .errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -204,8 +205,7 @@ def load_checklist(ref: str, relative_to: Path | None = None) -> Checklist:
 def _resolve(ref: str, relative_to: Path | None) -> Path:
     candidate = Path(ref)
     if candidate.suffix == ".toml" or "/" in ref or "\\" in ref:
-        if not candidate.is_absolute() and relative_to is not None:
-            candidate = relative_to / candidate
+        candidate = paths.resolve(ref, relative_to) if relative_to is not None else candidate.expanduser()
         if not candidate.is_file():
             raise ConfigError(str(candidate), "", "checklist file not found",
                               "give a bundled id (see `oit-checker checklist list`) or an existing path")

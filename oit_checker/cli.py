@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from enum import IntEnum
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,34 +16,13 @@ from .audit import run_audit
 from .checklist import load_checklist
 from .config import LoadedConfig, load_config
 from .errors import ConfigError, OitCheckerError
+from .exit_codes import ExitCode, exit_code
 from .messages import ui
-from .models import AuditResult, Status
+from .models import AuditResult
 from .recorder import open_history, record_audit
 from .report import Format
 from .report.history import pick_diff, print_diff, print_history, print_recorded
 from .report.outputs import emit, plan_outputs
-
-
-class ExitCode(IntEnum):
-    """Exit codes (a contract; see README "Exit codes")."""
-
-    OK = 0
-    FAILED = 1
-    USAGE = 2
-    INCOMPLETE = 3
-    UNVERIFIED = 4
-
-
-def exit_code(result: AuditResult, fail_on: str) -> ExitCode:
-    """The contract's exit code for an audit result."""
-    counts = result.counts()
-    if not result.complete:
-        return ExitCode.INCOMPLETE
-    if counts[Status.FAIL] or (fail_on == "warn" and counts[Status.WARN]):
-        return ExitCode.FAILED
-    if counts[Status.UNVERIFIED]:
-        return ExitCode.UNVERIFIED
-    return ExitCode.OK
 
 
 class _ProgressObserver:

@@ -321,7 +321,7 @@ class EvidenceSettings(_Strict):
     enabled: bool = True
     dir: str = ""
     """Where runs' evidence goes (relative to this file); default: ``$OIT_CHECKER_EVIDENCE_DIR``,
-    else the user's data directory (``~/.local/share/oit-checker/evidence``)."""
+    else ``evidence`` in the user's data directory, next to the history (``oit_checker.paths``)."""
     screenshots: str = Field(default="all", pattern="^(all|rendered|none)$")
     """``all``: every item page (HTML in the browser, PDF page 1 with pdftoppm); ``rendered``: only
     pages the browser opened for the verdict; ``none``."""
@@ -371,10 +371,13 @@ class LoadedConfig:
     """A validated config together with its checklist and where it came from."""
 
     def __init__(self, config: Config, checklist: Checklist, path: str,
-                 choice: ChecklistChoice | None = None) -> None:
+                 choice: ChecklistChoice | None = None, base_dir: Path | None = None) -> None:
         self.config = config
         self.checklist = checklist
         self.path = path
+        self.base_dir = (base_dir or Path(path).parent).resolve()
+        """The folder relative paths in the config are resolved against (``oit_checker.paths``):
+        the config file's, or the one given for a config held in memory (the demo's)."""
         self.choice = choice or describe(checklist, CONFIGURED)
         """Which checklist and why (reported in every format)."""
 
@@ -415,6 +418,7 @@ def parse_config_text(text: str, name: str, base_dir: Path) -> LoadedConfig:
 def parse_config(data: dict[str, Any], name: str, base_dir: Path) -> LoadedConfig:
     """Validate parsed TOML; item codes must exist in the checklist."""
     config = validate_model(Config, data, name)
+    base_dir = base_dir.resolve()
     if config.audit.checklist:
         checklist, why = load_checklist(config.audit.checklist, relative_to=base_dir), CONFIGURED
     else:
@@ -425,7 +429,7 @@ def parse_config(data: dict[str, Any], name: str, base_dir: Path) -> LoadedConfi
         if checklist.item(code) is None:
             raise ConfigError(name, key, f"item {code} is not in checklist {checklist.id}",
                               f"use one of: {', '.join(checklist.codes)}")
-    return LoadedConfig(config, checklist, name, describe(checklist, why))
+    return LoadedConfig(config, checklist, name, describe(checklist, why), base_dir)
 
 
 def host_is_private(host: str) -> bool:

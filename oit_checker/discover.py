@@ -28,19 +28,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from .audit import crawl_options, http_options, select_items
+from .audit import select_items
 from .checklist import Element, Item
 from .checks.detectors import DETECTOR_FUNCTIONS
 from .config import LoadedConfig
 from .crawl import Crawler, LinkGraph
 from .discover_carry import Carried
 from .extract.links import PageLinks
-from .fetch.addresses import AddressPolicy
 from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
-from .fetch.serve_from import OriginMap
 from .messages import ui
 from .models import CrawlSummary, Status
+from .options import crawl_options, http_options, origins, resolved_address_policy
 from .reasons import default_status
 from .thai import normalize, normalize_phrase_variants
 from .urls import host_matches, host_of, page_key, same_page
@@ -401,9 +400,8 @@ async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = 
         options = replace(options, max_pages=max_pages)
     collector = _Collector(selected, agency.homepage)
     own = fetcher is None
-    origins = OriginMap.from_config(agency.serve_from)  # a copy crawled as the real site (fetch/serve_from.py)
-    policy = await AddressPolicy.for_homepage(origins.actual(agency.homepage))  # the address contacted
-    active: Fetcher = fetcher or HttpFetcher(http_options(loaded), policy=policy, serve_from=origins)
+    policy = await resolved_address_policy(loaded)  # the address contacted (a copy crawled as the real site)
+    active: Fetcher = fetcher or HttpFetcher(http_options(loaded), policy=policy, serve_from=origins(loaded))
     try:
         old_urls = [url for item in selected for _, url in (carried or {}).get(item.code, ())]
         crawler = Crawler(active, agency.homepage, agency.domains, options, items=old_urls,

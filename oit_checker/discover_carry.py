@@ -27,7 +27,7 @@ def carry_over(loaded: LoadedConfig, checklist: Checklist) -> tuple[LoadedConfig
                if (pairs := tuple((old, url) for old in diff.predecessors(item.code) for url in loaded.urls_for(old)))}
     config = loaded.config.model_copy(update={
         "items": {}, "audit": loaded.config.audit.model_copy(update={"select": (), "checklist": checklist.id})})
-    return LoadedConfig(config, checklist, loaded.path, describe(checklist, CONFIGURED)), carried
+    return LoadedConfig(config, checklist, loaded.path, describe(checklist, CONFIGURED), loaded.base_dir), carried
 
 
 __all__ = ["Carried", "carry_over"]

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import paths
 from .checks import Page
 from .config import LoadedConfig
 from .models import AuditResult, FetchResult
@@ -57,30 +58,28 @@ KINDS = ("screenshot", "thumbnail", "fetch", "text", "findings", "rendered", "li
 
 
 def default_dir() -> Path:
-    """``$OIT_CHECKER_EVIDENCE_DIR``, else ``$XDG_DATA_HOME/oit-checker/evidence`` (``~/.local/share``)."""
+    """``$OIT_CHECKER_EVIDENCE_DIR``, else ``evidence`` in the user's data directory, next to the
+    history (``oit_checker.paths.data_dir``)."""
     if os.environ.get(ENV_DIR):
         return Path(os.environ[ENV_DIR]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base).expanduser() / "oit-checker" / "evidence"
+    return paths.data_dir() / "evidence"
 
 
-def resolve_dir(configured: str, config_path: str) -> Path:
-    """The evidence directory: ``configured`` (relative to the config file) or ``default_dir()``."""
-    if not configured:
-        return default_dir()
-    path = Path(configured).expanduser()
-    return path if path.is_absolute() else Path(config_path).resolve().parent / path
+def resolve_dir(loaded: LoadedConfig) -> Path:
+    """The evidence directory: ``[evidence] dir`` (relative to the config file) or ``default_dir()``."""
+    configured = loaded.config.evidence.dir
+    return paths.from_config(loaded, configured) if configured else default_dir()
 
 
 @dataclass(frozen=True)
 class EvidenceOptions:
-    """What to keep (the ``[evidence]`` table)."""
+    """What to keep (the ``[evidence]`` table; built by ``oit_checker.options.evidence_options``)."""
 
     root: Path
-    screenshots: str = "all"
+    screenshots: str
     """``all``, ``rendered`` or ``none``."""
-    warc: bool = False
-    max_age_days: int = 90
+    warc: bool
+    max_age_days: int
 
 
 class Staging:
@@ -103,12 +102,12 @@ class Staging:
     @classmethod
     def for_run(cls, loaded: LoadedConfig, item_urls: Iterable[str], warc: bool | None = None) -> Staging | None:
         """The run's staging from ``[evidence]`` (``warc`` overrides its ``warc``), None when disabled."""
-        evidence = loaded.config.evidence
-        if not evidence.enabled:
+        from .options import evidence_options  # it imports this module
+
+        options = evidence_options(loaded, warc)
+        if options is None:
             return None
-        options = EvidenceOptions(resolve_dir(evidence.dir, loaded.path), evidence.screenshots,
-                                  evidence.warc if warc is None else warc, evidence.max_age_days)
-        return cls(options, item_urls, max_height=evidence.screenshot_max_height)
+        return cls(options, item_urls, max_height=loaded.config.evidence.screenshot_max_height)
 
     @property
     def item_urls(self) -> tuple[str, ...]:

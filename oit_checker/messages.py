@@ -755,6 +755,79 @@ def reason_fix(reason: str, params: dict[str, Any], lang: str) -> str:
     return (entry.fix_en if lang == "en" else entry.fix_th).format_map(_Blank(params))
 
 
+# The fleet's reports (report/fleet.py) and the owner's summary (notify/fleet_message.py).
+_FLEET_REPORT: dict[str, dict[str, str]] = {
+    "th": {
+        "title": "รายงานรวมหลายหน่วยงาน: {name}",
+        "eyebrow": "ผลตรวจ OIT หลายหน่วยงาน",
+        "run": "รอบตรวจ", "mode": "โหมด", "started": "เริ่ม", "finished": "เสร็จ", "version": "รุ่นเครื่องมือ",
+        "agency": "หน่วยงาน", "state": "สถานะการตรวจ", "counts": "จำนวนข้อ",
+        "checklist": "แบบตรวจ {id}",
+        "summary": "{agencies} หน่วยงาน · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified} · เตือน {warn} · ผ่าน {passed}"
+                   " (หน่วยงานตามผลที่แย่ที่สุด) · รหัสออก {exit_code}",
+        "items_total": "รวมทุกข้อ: ผ่าน {pass} · เตือน {warn} · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified}",
+        "states": "สถานะ: {states}",
+        "no_url": "ไม่ได้ระบุ URL", "not_checked": "ไม่ได้ตรวจ", "proposed": "URL ที่ระบบเสนอ (--discover)",
+        "too_wide": "ตาราง {n} ข้อกว้างเกินหน้าจอ: แสดงเฉพาะจำนวน ดูตารางเต็มด้วย --format html",
+        "worst": "หน่วยงานที่ต้องแก้ไขมากที่สุด", "none_worst": "ไม่มีหน่วยงานที่ต้องแก้ไข",
+        "error": "ข้อผิดพลาด",
+        "state_complete": "ตรวจครบ", "state_incomplete": "ตรวจไม่สำเร็จ", "state_failed": "ล้มเหลว",
+        "state_pending": "รอตรวจ", "state_running": "กำลังตรวจ", "state_interrupted": "ถูกขัดจังหวะ",
+        "generated": "สร้างโดย oit-checker {version}",
+    },
+    "en": {
+        "title": "Fleet report: {name}",
+        "eyebrow": "OIT checks of many agencies",
+        "run": "Fleet run", "mode": "Mode", "started": "Started", "finished": "Finished", "version": "Tool version",
+        "agency": "Agency", "state": "Run state", "counts": "Items",
+        "checklist": "Checklist {id}",
+        "summary": "{agencies} agencies · failing {fail} · unverified {unverified} · warning {warn} · passing {passed}"
+                   " (agencies by worst verdict) · exit code {exit_code}",
+        "items_total": "All items: pass {pass} · warn {warn} · fail {fail} · unverified {unverified}",
+        "states": "States: {states}",
+        "no_url": "no URL given", "not_checked": "not checked", "proposed": "URL proposed by --discover",
+        "too_wide": "The grid of {n} items is wider than the screen: counts only; see --format html",
+        "worst": "Agencies with most to fix", "none_worst": "No agency has anything to fix",
+        "error": "Error",
+        "state_complete": "complete", "state_incomplete": "incomplete", "state_failed": "failed",
+        "state_pending": "pending", "state_running": "running", "state_interrupted": "interrupted",
+        "generated": "Made by oit-checker {version}",
+    },
+}
+
+_FLEET_NOTIFY: dict[str, dict[str, str]] = {
+    "th": {
+        "subject": "[oit-checker] {fleet}: ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified} · เตือน {warn} · ผ่าน {passed}"
+                   " จาก {agencies} หน่วยงาน",
+        "subject_failed_runs": " · ตรวจไม่สำเร็จ {n}",
+        "heading": "สรุปผลตรวจ OIT หลายหน่วยงาน: {fleet}",
+        "run": "รอบตรวจ {run} เริ่ม {when}",
+        "failed_runs": "หน่วยงานที่ตรวจไม่สำเร็จ ({n}):",
+        "newly_failing": "หน่วยงานที่เพิ่งไม่ผ่านในรอบนี้ ({n}):",
+        "worst": "หน่วยงานที่ต้องแก้ไขมากที่สุด:",
+        "counts": "ไม่ผ่าน {fail} ข้อ · ตรวจไม่ได้ {unverified} · เตือน {warn} · ผ่าน {passed}",
+        "index": "รายงานรวม: {path}",
+        "footer": "ดูความคืบหน้า: oit-checker fleet status {run}",
+    },
+    "en": {
+        "subject": "[oit-checker] {fleet}: failing {fail} · unverified {unverified} · warning {warn} · passing {passed}"
+                   " of {agencies} agencies",
+        "subject_failed_runs": " · runs failed {n}",
+        "heading": "OIT checks of many agencies: {fleet}",
+        "run": "Fleet run {run} started {when}",
+        "failed_runs": "Agencies whose audit did not complete ({n}):",
+        "newly_failing": "Agencies failing since this run ({n}):",
+        "worst": "Agencies with most to fix:",
+        "counts": "{fail} failing · {unverified} unverified · {warn} warnings · {passed} passing",
+        "index": "Fleet report: {path}",
+        "footer": "Progress: oit-checker fleet status {run}",
+    },
+}
+for _prefix, _table in (("fleet_report_", _FLEET_REPORT), ("fleet_notify_", _FLEET_NOTIFY)):
+    for _lang, _texts in _table.items():
+        UI[_lang].update({_prefix + key: text for key, text in _texts.items()})
+del _prefix, _table, _lang, _texts
+
 def ui(key: str, lang: str, **params: Any) -> str:
     """A UI string in ``lang``."""
     return UI["en" if lang == "en" else "th"][key].format_map(_Blank(params))

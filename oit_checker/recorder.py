@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, paths
 from .audit import select_items
 from .config import LoadedConfig
 from .deadline import DeadlineStatus, days_left, deadline_status
@@ -38,8 +38,7 @@ def db_path_for(loaded: LoadedConfig | None) -> Path:
     """``[storage] path`` (relative to the config file), else the user's data directory."""
     if loaded is None or not loaded.config.storage.path:
         return default_db_path()
-    path = Path(loaded.config.storage.path).expanduser()
-    return path if path.is_absolute() else Path(loaded.path).resolve().parent / path
+    return paths.from_config(loaded, loaded.config.storage.path)
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:

@@ -35,6 +35,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from . import paths
 from .audit import audit_async
 from .config import LoadedConfig, ScheduleSettings, load_config
 from .errors import OitCheckerError
@@ -80,8 +81,7 @@ def lock_path_for(loaded: LoadedConfig) -> Path:
     """``[schedule] lock_file`` (relative to the config file), else next to the history database."""
     configured = loaded.config.schedule.lock_file
     if configured:
-        path = Path(configured).expanduser()
-        return path if path.is_absolute() else Path(loaded.path).resolve().parent / path
+        return paths.from_config(loaded, configured)
     db = db_path_for(loaded)
     return db.with_name(db.name + ".lock")
 

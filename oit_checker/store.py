@@ -25,13 +25,13 @@ import json
 import os
 import socket
 import sqlite3
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .errors import StoreError as StoreError  # its old home: `from oit_checker.store import StoreError`
 from .models import AuditResult, Finding, ItemResult, Status, UrlResult
 
@@ -198,21 +198,9 @@ class NotificationRow:
     sent_at: dt.datetime
 
 
-def default_data_dir() -> Path:
-    """The user's data directory for oit-checker (XDG on Linux; the platform's own elsewhere)."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "oit-checker"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "oit-checker"
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base_dir / "oit-checker"
-
-
 def default_db_path() -> Path:
-    """Where the history lives when ``[storage] path`` is not set."""
-    return default_data_dir() / DB_NAME
+    """Where the history lives when ``[storage] path`` is not set: the user's data directory."""
+    return paths.data_dir() / DB_NAME
 
 
 def deciding_url(item: ItemResult) -> UrlResult | None:

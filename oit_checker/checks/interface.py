@@ -79,7 +79,9 @@ class Context:
     """The crawl of the main website (links, click paths), or None when no crawl ran."""
     soft_404_fingerprints: dict[str, str] = field(default_factory=dict)
     """Host -> fingerprint of the page it serves for a random, surely missing path (when 200)."""
-    max_body_bytes: int = 25 * 1024 * 1024
+    max_body_bytes: int = 0
+    """The download cap (``[http] max_body_mb``) in bytes, which the audit passes from its ``HttpOptions``
+    (0: not given, a caller that fetched nothing itself)."""
     homepage_ok: bool = False
     """The homepage answered: a dead URL on the agency's own host is then what the assessor sees."""
     boilerplate: frozenset[str] = frozenset()

@@ -120,11 +120,11 @@ class LinkGraph:
     @classmethod
     def build(cls, homepage: str, domains: Iterable[str], links: dict[str, list[str]], *,
               limit_reached: str = "", robots_blocked: int = 0, sitemap: Iterable[str] = (),
-              options: CrawlOptions | None = None, unread: dict[str, str] | None = None) -> LinkGraph:
+              options: CrawlOptions, unread: dict[str, str] | None = None) -> LinkGraph:
         """A graph from known links (page -> URLs it links to), as a crawl from ``homepage``
         would have found them: for tests and for callers that crawl by other means. ``unread``:
         linked pages that could not be read (URL -> reason code)."""
-        graph = cls(homepage=homepage, domains=tuple(domains), options=options or CrawlOptions(),
+        graph = cls(homepage=homepage, domains=tuple(domains), options=options,
                     root_ok=True, limit_reached=limit_reached, robots_blocked=robots_blocked)
         graph.fetched = {}
 

@@ -43,7 +43,7 @@ import re
 import shutil
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, CDPSession, Page, Playwright, Request, Response, WebSocketRoute
     from playwright.async_api import ProxySettings as PlaywrightProxy
 
+MAX_RESTARTS = 3
+VIEWPORT = (1280, 900)
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run")
 """Flags for headless Chromium as root in a container (see the feasibility notes)."""
@@ -87,22 +89,23 @@ _NET_ERRORS = {
 
 @dataclass(frozen=True)
 class BrowserOptions:
-    """Browser settings (the ``[browser]`` table of the config)."""
+    """Browser settings (the ``[browser]`` table of the config). No defaults for what the config
+    sets: ``oit_checker.options.browser_options`` builds them (tests: ``options.defaults().browser``)."""
 
-    executable_path: str = ""
+    executable_path: str
     """A Chromium to use instead of looking for one ('' = look)."""
-    max_pages: int = 2
-    navigation_timeout: float = 30.0
-    page_timeout: float = 60.0
+    max_pages: int
+    navigation_timeout: float
+    page_timeout: float
     """Cap on one page: navigation, settling, reading and the screenshot."""
-    idle_wait: float = 2.0
+    idle_wait: float
     """After ``load``, at most this long waiting for the network to go quiet (scripts fetching content)."""
-    recycle_after: int = 50
-    max_restarts: int = 3
+    recycle_after: int
+    screenshot_max_height: int
+    """A full-page screenshot is cut at this height (pixels; ``[evidence] screenshot_max_height``)."""
+    max_restarts: int = MAX_RESTARTS
     """New browsers started after crashes in one run before giving up (``browser_crashed``)."""
-    viewport: tuple[int, int] = (1280, 900)
-    screenshot_max_height: int = 8000
-    """A full-page screenshot is cut at this height (pixels)."""
+    viewport: tuple[int, int] = VIEWPORT
     thumbnail: tuple[int, int, int] = (480, 720, 70)
     """The small JPEG of the top of the page that reports embed: width, most height (pixels), quality."""
     user_agent_suffix: str = ""
@@ -112,6 +115,13 @@ class BrowserOptions:
     """The run's proxy (None or no ``server``: direct)."""
     serve_from: OriginMap = field(default_factory=OriginMap)
     """Production origins served elsewhere (``[agency] serve_from``)."""
+
+
+def _shipped_options() -> BrowserOptions:
+    """The config's defaults, for a fetcher made without options (tests, the browser probe): no proxy."""
+    from ..options import defaults  # not at import: this layer does not load the config (pydantic)
+
+    return replace(defaults().browser, proxy=None)
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,7 @@ class BrowserFetcher(Fetcher):
     """
 
     def __init__(self, options: BrowserOptions | None = None, policy: AddressPolicy | None = None) -> None:
-        self.options = options or BrowserOptions()
+        self.options = options if options is not None else _shipped_options()
         self.policy = policy
         self._origins = self.options.serve_from
         self._verdicts: dict[str, asyncio.Task[str]] = {}

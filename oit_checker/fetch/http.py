@@ -48,29 +48,30 @@ MAX_HEADER_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class HttpOptions:
-    """Fetch settings (the ``[http]`` table of the config)."""
+    """Fetch settings (the ``[http]`` table of the config). No defaults here: ``oit_checker.options``
+    builds them from the config, whose models hold every default (tests: ``options.defaults()``)."""
 
     user_agent: str
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    max_concurrency: int = 16
-    per_host_concurrency: int = 2
-    per_host_interval: float = 0.25
-    retries: int = 3
-    backoff: float = 0.5
-    max_retry_after: float = 60.0
-    max_redirects: int = 10
-    max_body_bytes: int = 25 * 1024 * 1024
-    verify_tls: bool = True
-    total_timeout: float = 60.0
+    connect_timeout: float
+    read_timeout: float
+    max_concurrency: int
+    per_host_concurrency: int
+    per_host_interval: float
+    retries: int
+    backoff: float
+    max_retry_after: float
+    max_redirects: int
+    max_body_bytes: int
+    verify_tls: bool
+    total_timeout: float
     """Cap on one attempt, however slowly the server trickles bytes (slow-loris)."""
-    url_budget: float = 120.0
+    url_budget: float
     """Cap on one URL from its first attempt: every attempt, retry delay and redirect hop."""
-    breaker_failures: int = 3
+    breaker_failures: int
     """Consecutive timeouts/resets on a host before its other requests end ``host_unresponsive``."""
-    breaker_cooldown: float = 60.0
+    breaker_cooldown: float
     """Seconds before a host whose breaker tripped is tried again."""
-    proxy: str = ""
+    proxy: str
     """``[http] proxy``: overrides the environment's proxy variables ('' = the environment)."""
 
 

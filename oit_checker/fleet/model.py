@@ -206,7 +206,8 @@ def config_from_snapshot(snapshot: dict[str, Any]) -> LoadedConfig:
         data["audit"]["checklist"] = str(file)
         loaded = parse_config(data, name, base)
     audit = loaded.config.audit.model_copy(update={"checklist": ref})  # as the agency wrote it
-    return LoadedConfig(loaded.config.model_copy(update={"audit": audit}), loaded.checklist, name, loaded.choice)
+    return LoadedConfig(loaded.config.model_copy(update={"audit": audit}), loaded.checklist, name, loaded.choice,
+                        loaded.base_dir)
 
 
 def load_fleet(path: str | Path) -> LoadedFleet:

@@ -11,26 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 from ..checklist import Checklist
+from ..exit_codes import ExitCode, exit_code
 from ..models import AuditResult, ItemResult, Status
 from ..store import deciding_url, primary_finding
 
 WORST_ORDER = (Status.FAIL, Status.UNVERIFIED, Status.WARN, Status.PASS)
 """An agency's worst verdict, most serious first (the order of ``agencies_by_worst``)."""
 NO_URL_REASON = "no_url_given"
-
-
-class ExitCode(IntEnum):
-    """The numbers and names of ``oit_checker.cli.ExitCode`` (kept here so the fleet package does not
-    import the CLI, which will import the fleet package)."""
-
-    OK = 0
-    FAILED = 1
-    USAGE = 2
-    INCOMPLETE = 3
-    UNVERIFIED = 4
 
 
 class AgencyState(StrEnum):
@@ -183,16 +173,6 @@ class FleetView:
         return [a for a in self.agencies if a.worst not in (None, Status.PASS) or a.state is not AgencyState.COMPLETE][:n]
 
 
-def agency_exit_code(result: AuditResult, fail_on: str = "fail") -> ExitCode:
-    """The single ``audit`` exit code of one agency's result (incomplete first, as ``audit`` does)."""
-    counts = result.counts()
-    if not result.complete:
-        return ExitCode.INCOMPLETE
-    if counts[Status.FAIL] or (fail_on == "warn" and counts[Status.WARN]):
-        return ExitCode.FAILED
-    return ExitCode.UNVERIFIED if counts[Status.UNVERIFIED] else ExitCode.OK
-
-
 def fleet_exit_code(view: FleetView, fail_on: str = "fail") -> ExitCode:
     """1 any failing item (or warning with ``fail_on="warn"``); else 3 any agency not complete (incomplete,
     failed, interrupted, never run); else 4 any unverified item; else 0."""
@@ -237,7 +217,7 @@ def fleet_view_from_results(
             id=meta.id, name=meta.name or (result.agency_name if result else ""),
             homepage=meta.homepage or (result.homepage if result else ""), checklist_id=checklist_id,
             state=AgencyState(state), seq=seq, run_id=result.run_id if result else meta.run_id,
-            attempts=meta.attempts, exit_code=int(agency_exit_code(result, fail_on)) if result else None,
+            attempts=meta.attempts, exit_code=int(exit_code(result, fail_on)) if result else None,
             counts=result.counts() if result else {s: 0 for s in Status}, reports=dict(meta.reports), error=error,
             items={i.code: cell_of(i, i.code in meta.proposed) for i in result.items} if result else {}))
     _add_missing_codes(columns, rows)

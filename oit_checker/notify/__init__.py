@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..config import NotifySettings
 from .email import EmailChannel
 from .interface import Channel, NotifyError
-from .message import ItemEvent, Notice
+from .message import ItemEvent, Message, Notice
 from .webhook import WebhookChannel, sign
 
 __all__ = ["Channel", "Delivery", "EmailChannel", "ItemEvent", "Notice", "NotifyError", "WebhookChannel",
@@ -48,7 +48,7 @@ def channels_from(settings: NotifySettings, environ: Mapping[str, str] | None = 
     return out
 
 
-def deliver(notice: Notice, channels: Sequence[Channel]) -> list[Delivery]:
+def deliver(notice: Message, channels: Sequence[Channel]) -> list[Delivery]:
     """Send ``notice`` through every channel; a failing channel is a ``Delivery(ok=False)``."""
     out = []
     for channel in channels:

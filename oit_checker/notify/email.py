@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from .interface import Channel, NotifyError
-from .message import Notice
+from .message import Message
 
 
 class EmailChannel(Channel):
@@ -36,7 +36,7 @@ class EmailChannel(Channel):
         return (f"EmailChannel({self.host!r}, {self.port}, security={self.security!r}, "
                 f"username={self.username!r}, password={'***' if self._password else None})")
 
-    def message(self, notice: Notice) -> EmailMessage:
+    def message(self, notice: Message) -> EmailMessage:
         """The e-mail for ``notice`` (UTF-8 text; Thai subject encoded per RFC 2047)."""
         mail = EmailMessage()
         mail["Subject"] = notice.subject()
@@ -54,7 +54,7 @@ class EmailChannel(Channel):
             context.load_verify_locations(cafile=self.ca_file)
         return context
 
-    def send(self, notice: Notice) -> str:
+    def send(self, notice: Message) -> str:
         """See ``Channel.send``."""
         if not self.to:
             raise NotifyError("email: no recipients ([notify.email] to)")

@@ -15,44 +15,14 @@ from typing import Any
 
 from ..deadline import BANGKOK
 from ..fleet.view import AgencyState, AgencyView, FleetView, fleet_exit_code
+from ..messages import ui
 from ..models import Status
 
 SCHEMA = "oit-checker/fleet-notification/v1"
 WORST_SHOWN = 10
 
-# The UI strings of the owner's summary (to move into messages.py as ``fleet_notify_*`` keys).
-FLEET_NOTICE_TEXT: dict[str, dict[str, str]] = {
-    "th": {
-        "subject": "[oit-checker] {fleet}: ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified} · เตือน {warn} · ผ่าน {passed}"
-                   " จาก {agencies} หน่วยงาน",
-        "subject_failed_runs": " · ตรวจไม่สำเร็จ {n}",
-        "heading": "สรุปผลตรวจ OIT หลายหน่วยงาน: {fleet}",
-        "run": "รอบตรวจ {run} เริ่ม {when}",
-        "failed_runs": "หน่วยงานที่ตรวจไม่สำเร็จ ({n}):",
-        "newly_failing": "หน่วยงานที่เพิ่งไม่ผ่านในรอบนี้ ({n}):",
-        "worst": "หน่วยงานที่ต้องแก้ไขมากที่สุด:",
-        "counts": "ไม่ผ่าน {fail} ข้อ · ตรวจไม่ได้ {unverified} · เตือน {warn} · ผ่าน {passed}",
-        "index": "รายงานรวม: {path}",
-        "footer": "ดูความคืบหน้า: oit-checker fleet status {run}",
-    },
-    "en": {
-        "subject": "[oit-checker] {fleet}: failing {fail} · unverified {unverified} · warning {warn} · passing {passed}"
-                   " of {agencies} agencies",
-        "subject_failed_runs": " · runs failed {n}",
-        "heading": "OIT checks of many agencies: {fleet}",
-        "run": "Fleet run {run} started {when}",
-        "failed_runs": "Agencies whose audit did not complete ({n}):",
-        "newly_failing": "Agencies failing since this run ({n}):",
-        "worst": "Agencies with most to fix:",
-        "counts": "{fail} failing · {unverified} unverified · {warn} warnings · {passed} passing",
-        "index": "Fleet report: {path}",
-        "footer": "Progress: oit-checker fleet status {run}",
-    },
-}
-
-
 def _t(key: str, lang: str, **params: Any) -> str:
-    return FLEET_NOTICE_TEXT["en" if lang == "en" else "th"][key].format(**params)
+    return ui(f"fleet_notify_{key}", lang, **params)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from ..errors import NotifyError as NotifyError  # its old home: `from oit_checker.notify.interface import NotifyError`
-from .message import Notice
+from .message import Message
 
 
 class Channel(ABC):
-    """Delivers a ``Notice`` somewhere."""
+    """Delivers a ``Message`` (a run's ``Notice``, a fleet's summary) somewhere."""
 
     name: str = "channel"
     """Short name for logs and the store (``webhook``, ``email``)."""
 
     @abstractmethod
-    def send(self, notice: Notice) -> str:
+    def send(self, notice: Message) -> str:
         """Deliver ``notice``; returns a short detail for the log; raises ``NotifyError``."""

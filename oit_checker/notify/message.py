@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..deadline import BANGKOK, DeadlineStatus, deadline_message
 from ..history import EventKind
@@ -33,6 +33,27 @@ class ItemEvent:
     reason: str | None
     params: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
+
+
+class Message(Protocol):
+    """What a channel sends: one run's ``Notice`` or a fleet's summary (``notify.fleet_message``)."""
+
+    @property
+    def run_id(self) -> str:
+        """The run it is about (the e-mail's X-OIT-Checker-Run)."""
+
+    @property
+    def kind(self) -> str:
+        """The webhook's event header."""
+
+    def subject(self) -> str:
+        """One line."""
+
+    def text(self) -> str:
+        """The plain-text body."""
+
+    def payload(self) -> dict[str, Any]:
+        """The webhook's JSON body."""
 
 
 @dataclass(frozen=True)

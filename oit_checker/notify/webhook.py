@@ -16,7 +16,7 @@ import httpx
 
 from .. import __version__
 from .interface import Channel, NotifyError
-from .message import Notice
+from .message import Message
 
 SIGNATURE_HEADER = "X-OIT-Checker-Signature"
 EVENT_HEADER = "X-OIT-Checker-Event"
@@ -50,7 +50,7 @@ class WebhookChannel(Channel):
     def __repr__(self) -> str:
         return f"WebhookChannel({redact(self.url)!r}, signed={self._secret is not None})"
 
-    def send(self, notice: Notice) -> str:
+    def send(self, notice: Message) -> str:
         """See ``Channel.send``; one retry after a network error or a 5xx."""
         body = json.dumps(notice.payload(), ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8", EVENT_HEADER: notice.kind,

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..fleet.view import AgencyState, AgencyView, Cell, ChecklistColumns, FleetView, fleet_exit_code
+from ..messages import ui
 from ..models import Status
 from . import _view as view
 from .console import COLOURS, ICONS
@@ -37,51 +38,9 @@ AGENCY_WIDTH = 16
 """The agency column folds names longer than twice this."""
 NO_URL, NOT_CHECKED = "·", "—"
 
-# The UI strings of the fleet reports (to move into messages.py as ``fleet_report_*`` keys).
-FLEET_TEXT: dict[str, dict[str, str]] = {
-    "th": {
-        "title": "รายงานรวมหลายหน่วยงาน: {name}",
-        "eyebrow": "ผลตรวจ OIT หลายหน่วยงาน",
-        "run": "รอบตรวจ", "mode": "โหมด", "started": "เริ่ม", "finished": "เสร็จ", "version": "รุ่นเครื่องมือ",
-        "agency": "หน่วยงาน", "state": "สถานะการตรวจ", "counts": "จำนวนข้อ",
-        "checklist": "แบบตรวจ {id}",
-        "summary": "{agencies} หน่วยงาน · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified} · เตือน {warn} · ผ่าน {passed}"
-                   " (หน่วยงานตามผลที่แย่ที่สุด) · รหัสออก {exit_code}",
-        "items_total": "รวมทุกข้อ: ผ่าน {pass} · เตือน {warn} · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified}",
-        "states": "สถานะ: {states}",
-        "no_url": "ไม่ได้ระบุ URL", "not_checked": "ไม่ได้ตรวจ", "proposed": "URL ที่ระบบเสนอ (--discover)",
-        "too_wide": "ตาราง {n} ข้อกว้างเกินหน้าจอ: แสดงเฉพาะจำนวน ดูตารางเต็มด้วย --format html",
-        "worst": "หน่วยงานที่ต้องแก้ไขมากที่สุด", "none_worst": "ไม่มีหน่วยงานที่ต้องแก้ไข",
-        "error": "ข้อผิดพลาด",
-        "state_complete": "ตรวจครบ", "state_incomplete": "ตรวจไม่สำเร็จ", "state_failed": "ล้มเหลว",
-        "state_pending": "รอตรวจ", "state_running": "กำลังตรวจ", "state_interrupted": "ถูกขัดจังหวะ",
-        "generated": "สร้างโดย oit-checker {version}",
-    },
-    "en": {
-        "title": "Fleet report: {name}",
-        "eyebrow": "OIT checks of many agencies",
-        "run": "Fleet run", "mode": "Mode", "started": "Started", "finished": "Finished", "version": "Tool version",
-        "agency": "Agency", "state": "Run state", "counts": "Items",
-        "checklist": "Checklist {id}",
-        "summary": "{agencies} agencies · failing {fail} · unverified {unverified} · warning {warn} · passing {passed}"
-                   " (agencies by worst verdict) · exit code {exit_code}",
-        "items_total": "All items: pass {pass} · warn {warn} · fail {fail} · unverified {unverified}",
-        "states": "States: {states}",
-        "no_url": "no URL given", "not_checked": "not checked", "proposed": "URL proposed by --discover",
-        "too_wide": "The grid of {n} items is wider than the screen: counts only; see --format html",
-        "worst": "Agencies with most to fix", "none_worst": "No agency has anything to fix",
-        "error": "Error",
-        "state_complete": "complete", "state_incomplete": "incomplete", "state_failed": "failed",
-        "state_pending": "pending", "state_running": "running", "state_interrupted": "interrupted",
-        "generated": "Made by oit-checker {version}",
-    },
-}
-
-
 def ft(key: str, lang: str, **params: Any) -> str:
-    """A fleet report string in ``lang`` (Thai unless ``en``)."""
-    text = FLEET_TEXT["en" if lang == "en" else "th"][key]
-    return text.format(**params) if params else text
+    """A fleet report string in ``lang`` (``messages.UI``'s ``fleet_report_*`` keys)."""
+    return ui(f"fleet_report_{key}", lang, **params)
 
 
 class FleetFormat(StrEnum):

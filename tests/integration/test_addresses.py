@@ -15,9 +15,10 @@ import pytest
 from fixture_server import FixtureServer
 
 from oit_checker.fetch.addresses import AddressPolicy
-from oit_checker.fetch.http import HttpFetcher, HttpOptions
+from oit_checker.fetch.http import HttpFetcher
+from oit_checker.options import defaults
 
-OPTIONS = HttpOptions(user_agent="oit-checker-tests", connect_timeout=2, read_timeout=2, retries=0,
+OPTIONS = dataclasses.replace(defaults().http, user_agent="oit-checker-tests", connect_timeout=2, read_timeout=2, retries=0,
                       per_host_interval=0)
 
 

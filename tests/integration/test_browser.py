@@ -23,15 +23,16 @@ from oit_checker.audit import audit_async
 from oit_checker.config import LoadedConfig, parse_config_text
 from oit_checker.demo import SiteServer
 from oit_checker.demo.server import start_site_server
-from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions
+from oit_checker.fetch.browser import BrowserFetcher
 from oit_checker.models import AuditResult, Status, UrlResult
+from oit_checker.options import defaults
 from oit_checker.report.json import JsonReporter
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SITE = Path(__file__).resolve().parents[1] / "data" / "browser_site"
 PNG = b"\x89PNG\r\n\x1a\n"
-FAST = BrowserOptions(max_pages=4, idle_wait=1.0, navigation_timeout=15, page_timeout=30)
+FAST = dataclasses.replace(defaults().browser, max_pages=4, idle_wait=1.0, navigation_timeout=15, page_timeout=30)
 
 # fixture page -> (status, reason of the public check) as the design wants it
 SOCIAL_EXPECTED = {
@@ -178,7 +179,7 @@ async def test_a_killed_browser_leaves_the_run_complete_with_unverified_findings
     (root / "spa" / "after.html").write_bytes((SITE / "spa" / "o3-powers.html").read_bytes())
     (root / "index.html").write_text("".join(f'<a href="/spa/{name}">{name}</a>' for name in (
         "o3-powers.html", "slow.html", "after.html")), encoding="utf-8")
-    own = BrowserFetcher(BrowserOptions(max_pages=1, idle_wait=0.5, navigation_timeout=30, page_timeout=40))
+    own = BrowserFetcher(dataclasses.replace(defaults().browser, max_pages=1, idle_wait=0.5, navigation_timeout=30, page_timeout=40))
     with start_site_server(root) as server:
         config = loaded(tmp_path, server.base_url, {"O3": ["/spa/o3-powers.html", "/spa/slow.html",
                                                            "/spa/after.html"]},
@@ -212,7 +213,7 @@ async def test_pool_bound_recycling_and_timeouts(site: SiteServer, fixture_serve
     """At most ``max_pages`` pages at once; a fresh browser after ``recycle_after`` pages; a page
     that never loads ends as ``timeout`` (navigation) or ``browser_failed`` (the page's cap)."""
     fixture_server.reset()
-    options = BrowserOptions(max_pages=2, recycle_after=3, idle_wait=0, navigation_timeout=30, page_timeout=40)
+    options = dataclasses.replace(defaults().browser, max_pages=2, recycle_after=3, idle_wait=0, navigation_timeout=30, page_timeout=40)
     async with BrowserFetcher(options) as browser:
         peak = 0
 

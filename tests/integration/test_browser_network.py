@@ -10,6 +10,7 @@ browser going through the proxy, the proxy's log is the proof that nothing asked
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -22,14 +23,15 @@ import pytest_asyncio
 from proxy_server import ProxyServer
 
 from oit_checker.fetch.addresses import AddressPolicy
-from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions, _playwright_proxy
+from oit_checker.fetch.browser import BrowserFetcher, _playwright_proxy
 from oit_checker.fetch.proxy import ProxySettings
+from oit_checker.options import defaults
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 METADATA = "http://169.254.169.254/latest/meta-data"
 PNG = b"\x89PNG\r\n\x1a\n"
-FAST = BrowserOptions(max_pages=2, idle_wait=1.0, navigation_timeout=15, page_timeout=30)
+FAST = dataclasses.replace(defaults().browser, max_pages=2, idle_wait=1.0, navigation_timeout=15, page_timeout=30)
 PAGE_TEXT = "รายงานผลการดำเนินงาน"
 
 
@@ -123,7 +125,7 @@ def metadata_requests(proxy: ProxyServer) -> list[str]:
 async def guarded(proxy: ProxyServer) -> AsyncIterator[BrowserFetcher]:
     """Chromium through the proxy, with the demo's address rule (private allowed, link-local not).
     No ``NO_PROXY``: like the HTTP client, loopback goes through the proxy too."""
-    options = BrowserOptions(**{**FAST.__dict__, "proxy": ProxySettings(http=proxy.url, https=proxy.url)})
+    options = dataclasses.replace(FAST, proxy=ProxySettings(http=proxy.url, https=proxy.url))
     async with BrowserFetcher(options, AddressPolicy(private_ok=True)) as browser:
         assert await browser.start(), browser.problem_detail
         yield browser

@@ -16,11 +16,12 @@ from oit_checker.checklist import Element, Item, Period
 from oit_checker.checks import Context, Page, run_checks
 from oit_checker.checks.reachable import fingerprint
 from oit_checker.extract import extract
-from oit_checker.fetch.http import HttpFetcher, HttpOptions
+from oit_checker.fetch.http import HttpFetcher
 from oit_checker.models import Check, Finding, Status
+from oit_checker.options import defaults
 
 # No retries: what a retry does is pinned in test_fetch.py; here only the verdict matters.
-OPTIONS = HttpOptions(user_agent="oit-checker-tests", connect_timeout=2, read_timeout=1,
+OPTIONS = dataclasses.replace(defaults().http, user_agent="oit-checker-tests", connect_timeout=2, read_timeout=1,
                       backoff=0.01, per_host_interval=0, retries=0)
 
 PLAIN = Item(code="O1", name_th="ข้อทดสอบ")

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from crawl_site import BIG_PDF_BYTES, CHECKLIST, THAI_PAGE, CrawlSites, crawl_config
 
-from oit_checker.audit import audit_async, http_options, run_audit
+from oit_checker.audit import audit_async, run_audit
 from oit_checker.config import LoadedConfig
 from oit_checker.fetch.http import HttpFetcher
 from oit_checker.fetch.interface import BodyCap
 from oit_checker.models import AuditResult, Check, FetchResult, Finding, Status
+from oit_checker.options import http_options
 
 
 @pytest.fixture(scope="module")
@@ -153,4 +154,6 @@ def test_crawl_delay_from_robots_is_honoured(tmp_path: Path) -> None:
     crawled = [t for t, path in log if path not in ("/", "/robots.txt", item)]
     assert len(crawled) >= 3
     gaps = [b - a for a, b in zip(crawled, crawled[1:], strict=False)]
-    assert min(gaps) >= 0.19, gaps
+    # request starts are spaced 0.2 s; their arrival at the server jitters under load (one late
+    # arrival shortens the next gap), so each gap has slack and together they must add up
+    assert min(gaps) >= 0.15 and sum(gaps) >= 0.19 * len(gaps), gaps

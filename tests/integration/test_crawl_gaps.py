@@ -14,6 +14,7 @@ The site (``GapSite``), on 127.0.0.1 with an external file host on 127.0.0.2:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -24,17 +25,18 @@ import pytest_asyncio
 from crawl_site import HTML, _Host, crawl_config
 from mkpdf import pdf_with_links
 
-from oit_checker.audit import audit_async, http_options
+from oit_checker.audit import audit_async
 from oit_checker.config import LoadedConfig
-from oit_checker.crawl import Crawler, CrawlOptions
-from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions
+from oit_checker.crawl import Crawler
+from oit_checker.fetch.browser import BrowserFetcher
 from oit_checker.fetch.http import HttpFetcher
 from oit_checker.models import AuditResult, Check, Finding, Status
+from oit_checker.options import defaults, http_options
 from oit_checker.thai import compact
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-FAST = BrowserOptions(max_pages=2, idle_wait=1.0, navigation_timeout=15, page_timeout=30)
+FAST = dataclasses.replace(defaults().browser, max_pages=2, idle_wait=1.0, navigation_timeout=15, page_timeout=30)
 HEADER = "กรมทดสอบช่องว่าง กระทรวงทดสอบ"
 FOOTER = "ที่อยู่ 99 ถนนทดสอบ แขวงทดสอบ กรุงเทพฯ 10200 โทร 02 123 4567"
 SHARED = "ย่อหน้านี้อยู่ในหน้าข่าวและหน้าเกี่ยวกับเราเท่านั้น"
@@ -189,7 +191,7 @@ async def test_without_rendering_the_script_built_index_is_a_gap_not_a_fail(tmp_
 
 
 async def test_boilerplate_is_the_text_most_pages_repeat(tmp_path: Path, whole: GapSite) -> None:
-    options = CrawlOptions(sitemap=False, check_links=False)
+    options = dataclasses.replace(defaults().crawl, sitemap=False, check_links=False)
     async with HttpFetcher(http_options(config(tmp_path, whole))) as fetcher:
         graph = await Crawler(fetcher, whole.main.base + "/", ("127.0.0.1",), options,
                               items=[whole.main.base + "/ita/o1.html"], private_ok=True).run()

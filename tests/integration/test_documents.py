@@ -28,11 +28,12 @@ from oit_checker.extract.office import extract_docx, extract_xlsx, sniff_office
 from oit_checker.extract.options import DEFAULT_OPTIONS, ExtractOptions
 from oit_checker.extract.pdf import extract_pdf, scanned_pages
 from oit_checker.models import Document, FetchResult, Finding, Status
+from oit_checker.options import defaults
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 DEMO_DOCS = Path(__file__).resolve().parents[2] / "oit_checker" / "demo" / "site" / "ita" / "docs"
 BENCH_LINES = [line for line in (DOCS / "bench" / "lines.txt").read_text("utf-8").splitlines() if line]
-OCR_OFF = ExtractOptions(ocr="off")
+OCR_OFF = dataclasses.replace(defaults().documents, ocr="off")
 CTX = Context(homepage="https://www.led.go.th/", domains=("led.go.th",), assessment_year=2567,
               today=dt.date(2024, 11, 20))
 O41 = load_checklist("ita-2567").item("O41")
@@ -299,7 +300,7 @@ def _bomb(kind: str, size: int) -> bytes:
 def test_zip_bombs_are_refused_before_inflating(kind: str) -> None:
     body = _bomb(kind, 12 * 1024 * 1024)
     assert len(body) < 100_000  # 12 MB of zeros packs into a few kB
-    small = ExtractOptions(max_decompressed_mb=5)
+    small = dataclasses.replace(defaults().documents, max_decompressed_mb=5)
     fetch = fetched(body, f"bomb.{kind}")
     doc = extract(fetch, small)
     assert (doc.kind, doc.warnings) == (kind, ("too_large",))
@@ -332,7 +333,7 @@ def test_page_cap_reads_the_first_pages_and_never_fails_on_what_it_did_not_read(
         two.import_pages(pypdfium2.PdfDocument((DOCS / name).read_bytes()))
     buffer = io.BytesIO()
     two.save(buffer)
-    doc = extract_pdf(buffer.getvalue(), ExtractOptions(max_pages=1))
+    doc = extract_pdf(buffer.getvalue(), dataclasses.replace(defaults().documents, max_pages=1))
     assert doc.pages == 2 and doc.extraction["pages_read"] == 1 and "partly_read" in doc.warnings
     item = Item(code="O41", name_th="x", elements=(Element(name="ไม่มีในหน้าแรก", phrases=("คำที่ไม่มี",)),))
     [content] = [f for f in run_checks(Page(fetched(b"", "x.pdf"), doc), item, CTX) if f.check.value == "content"]
@@ -347,7 +348,7 @@ def test_cell_cap_on_a_big_workbook(tmp_path: Path) -> None:
     for row in range(3000):
         book.active.append([row, "รายการ", row * 10])
     book.save(tmp_path / "big.xlsx")
-    doc = extract_xlsx((tmp_path / "big.xlsx").read_bytes(), ExtractOptions(max_cells=300))
+    doc = extract_xlsx((tmp_path / "big.xlsx").read_bytes(), dataclasses.replace(defaults().documents, max_cells=300))
     assert "partly_read" in doc.warnings and doc.extraction["why_partly"] == "max_cells"
 
 

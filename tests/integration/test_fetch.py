@@ -14,9 +14,10 @@ import time
 import pytest
 from fixture_server import BIG_BYTES, OK_PHRASES, FixtureServer
 
-from oit_checker.fetch.http import HttpFetcher, HttpOptions
+from oit_checker.fetch.http import HttpFetcher
+from oit_checker.options import defaults
 
-OPTIONS = HttpOptions(user_agent="oit-checker-tests", connect_timeout=2, read_timeout=1,
+OPTIONS = dataclasses.replace(defaults().http, user_agent="oit-checker-tests", connect_timeout=2, read_timeout=1,
                       backoff=0.01, per_host_interval=0, retries=2)
 
 

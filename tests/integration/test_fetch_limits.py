@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from raw_server import HTML, Seen, chunked, replying, response, serve
 
-from oit_checker.fetch.http import HttpFetcher, HttpOptions
+from oit_checker.fetch.http import HttpFetcher
 from oit_checker.models import FetchResult
+from oit_checker.options import defaults
 
-OPTIONS = HttpOptions(user_agent="oit-checker-tests", connect_timeout=2, read_timeout=2, total_timeout=10,
+OPTIONS = dataclasses.replace(defaults().http, user_agent="oit-checker-tests", connect_timeout=2, read_timeout=2, total_timeout=10,
                       backoff=0.01, per_host_interval=0, retries=0)
 CAP = 1024 * 1024
 INFLATED = 128 * 1024 * 1024

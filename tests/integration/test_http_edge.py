@@ -7,6 +7,7 @@ than waited out, so the delays the fetcher chose can be asserted exactly and cos
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 
@@ -17,9 +18,10 @@ from oit_checker.checklist import Item
 from oit_checker.checks import Context, Page, check_public, check_reachable, run_checks
 from oit_checker.fetch.http import HttpFetcher, HttpOptions
 from oit_checker.models import Check, Status
+from oit_checker.options import defaults
 
 URL = "https://www.example.go.th/ita/o24.html"
-OPTIONS = HttpOptions(user_agent="oit-checker-tests", connect_timeout=2, read_timeout=1,
+OPTIONS = dataclasses.replace(defaults().http, user_agent="oit-checker-tests", connect_timeout=2, read_timeout=1,
                       backoff=0.01, per_host_interval=0, retries=2, max_retry_after=60)
 ITEM = Item(code="O1", name_th="ข้อทดสอบ")
 CTX = Context(homepage="https://www.example.go.th/", domains=("example.go.th",), assessment_year=2567)

@@ -7,6 +7,7 @@ and only ever connects to 127.0.0.1; the assertions are on its log and on the fi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +19,12 @@ from receivers import WebhookReceiver
 
 from oit_checker.audit import run_audit
 from oit_checker.config import load_config
-from oit_checker.fetch.http import HttpFetcher, HttpOptions
+from oit_checker.fetch.http import HttpFetcher
 from oit_checker.fetch.proxy import ProxySettings
 from oit_checker.notify import WebhookChannel
+from oit_checker.options import defaults
 
-OPTIONS = HttpOptions(user_agent="oit-checker-tests", connect_timeout=5, read_timeout=5, retries=0,
+OPTIONS = dataclasses.replace(defaults().http, user_agent="oit-checker-tests", connect_timeout=5, read_timeout=5, retries=0,
                       per_host_interval=0)
 
 
@@ -82,7 +84,7 @@ def test_configured_proxy_overrides_the_environment(base_url: str, proxy: ProxyS
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
 
     async def run() -> int | None:
-        async with HttpFetcher(HttpOptions(**{**OPTIONS.__dict__, "proxy": proxy.url})) as fetcher:
+        async with HttpFetcher(dataclasses.replace(OPTIONS, proxy=proxy.url)) as fetcher:
             return (await fetcher.fetch(f"{base_url}/ok")).status
 
     assert asyncio.run(run()) == 200

@@ -13,6 +13,7 @@ from oit_checker.checks.public import check_public
 from oit_checker.checks.reachable import check_reachable, fingerprint
 from oit_checker.crawl import LinkGraph
 from oit_checker.models import Document, FetchResult, Redirect, Status
+from oit_checker.options import defaults
 
 HOME = "https://www.led.go.th/"
 URL = "https://www.led.go.th/ita/o24.html"
@@ -21,7 +22,7 @@ CRAWL = LinkGraph.build(HOME, ("led.go.th",), {
     HOME: ["https://www.led.go.th/ita/", "https://www.facebook.com/led.go.th", "https://www.youtube.com/@led"],
     "https://www.led.go.th/ita/": ["https://www.led.go.th/ita/o24.pdf", "https://backoffice.led.go.th/o24",
                                    "https://www.led.go.th/ita/%E0%B8%81.html", URL],
-}, sitemap=["https://www.led.go.th/sitemap-only.html"])
+}, sitemap=["https://www.led.go.th/sitemap-only.html"], options=defaults().crawl)
 CTX = Context(homepage=HOME, domains=("led.go.th",), assessment_year=2567, crawl=CRAWL)
 O24 = Item(code="O24", name_th="รายงานผลการจัดซื้อจัดจ้างประจำปี", period=Period.PREVIOUS_FISCAL_YEAR,
            elements=(Element(name="ปัญหาอุปสรรค", phrases=("ปัญหาอุปสรรค", "ปัญหาและอุปสรรค")),
@@ -181,7 +182,7 @@ def test_redirected_item_url_is_linked_through_its_final_url() -> None:
 ])
 def test_an_incomplete_crawl_never_fails_a_url_it_did_not_find(changes: dict[str, object], url: str, item: Item,
                                                                reason: str) -> None:
-    graph = LinkGraph.build(HOME, ("led.go.th",), {HOME: ["https://www.led.go.th/ita/"]})
+    graph = LinkGraph.build(HOME, ("led.go.th",), {HOME: ["https://www.led.go.th/ita/"]}, options=defaults().crawl)
     for name, value in changes.items():
         setattr(graph, name, value)
     ctx = Context(homepage=HOME, domains=("led.go.th",), assessment_year=2567, crawl=graph)

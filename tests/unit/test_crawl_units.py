@@ -4,6 +4,7 @@ breadth-first crawl over a fake fetcher, and discovery's Thai-aware matching."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import sys
 from pathlib import Path
@@ -16,12 +17,13 @@ from mkpdf import pdf_with_links  # noqa: E402
 from oit_checker.checklist import Item  # noqa: E402
 from oit_checker.checks import Context, Page  # noqa: E402
 from oit_checker.checks.location import check_location  # noqa: E402
-from oit_checker.crawl import Crawler, CrawlOptions, LinkGraph, Renderer, boilerplate_lines, is_oit_page  # noqa: E402
+from oit_checker.crawl import Crawler, LinkGraph, Renderer, boilerplate_lines, is_oit_page  # noqa: E402
 from oit_checker.crawl.robots import RobotsRules, agent_token, parse_robots, parse_sitemap  # noqa: E402
 from oit_checker.discover import _bigrams, _code_pattern, _fold, _Name  # noqa: E402
 from oit_checker.extract.links import html_links, pdf_links  # noqa: E402
 from oit_checker.fetch.interface import Fetcher  # noqa: E402
 from oit_checker.models import FetchResult, Status  # noqa: E402
+from oit_checker.options import defaults
 from oit_checker.thai import normalize_phrase_variants  # noqa: E402
 from oit_checker.urls import blocked_reason, host_of, normalize_url, page_key, same_page  # noqa: E402
 
@@ -209,7 +211,7 @@ def crawl(pages: dict[str, str | FetchResult], renderer: Renderer | None = None,
           **options: object) -> tuple[LinkGraph, SiteFetcher]:
     fetcher = SiteFetcher(pages)
     items = options.pop("items", ())
-    crawler = Crawler(fetcher, HOME, ("agency.go.th",), CrawlOptions(**options), items=items,  # type: ignore[arg-type]
+    crawler = Crawler(fetcher, HOME, ("agency.go.th",), dataclasses.replace(defaults().crawl, **options), items=items,  # type: ignore[arg-type]
                       renderer=renderer)
     return asyncio.run(crawler.run()), fetcher
 
@@ -411,13 +413,13 @@ O24 = Item(code="O24", name_th="รายงาน")
 ])
 def test_not_linked_is_unverified_while_linked_pages_were_unread(url: str, item: Item) -> None:
     graph = LinkGraph.build(HOME, ("agency.go.th",), {HOME: [HOME + "ita/", HOME + "news"]},
-                            unread={HOME + "ita/": "dns_error"})
+                            unread={HOME + "ita/": "dns_error"}, options=defaults().crawl)
     ctx = Context(homepage=HOME, domains=("agency.go.th",), assessment_year=2567, crawl=graph)
     page = Page(FetchResult(url=url, final_url=url, status=200))
     [finding] = check_location(page, item, ctx)
     assert (finding.status, finding.reason) == (Status.UNVERIFIED, "crawl_incomplete")
     assert finding.evidence["unread_pages"] == [{"url": HOME + "ita/", "problem": "dns_error", "detail": ""}]
-    whole = LinkGraph.build(HOME, ("agency.go.th",), {HOME: [HOME + "ita/", HOME + "news"]})
+    whole = LinkGraph.build(HOME, ("agency.go.th",), {HOME: [HOME + "ita/", HOME + "news"]}, options=defaults().crawl)
     [finding] = check_location(page, item, Context(homepage=HOME, domains=("agency.go.th",), assessment_year=2567,
                                                    crawl=whole))
     assert finding.reason in ("not_linked_from_main_site", "orphan_page")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -11,9 +12,11 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from oit_checker.checks import BrowserView, Page
-from oit_checker.evidence import EvidenceOptions, Staging, default_dir, prune, resolve_dir, write_bundle, write_warc
+from oit_checker.config import parse_config_text
+from oit_checker.evidence import Staging, default_dir, prune, resolve_dir, write_bundle, write_warc
 from oit_checker.fetch.browser import Rendered
 from oit_checker.models import AuditResult, Check, FetchResult, Finding, ItemResult, Redirect, Status, UrlResult
+from oit_checker.options import defaults
 
 NOW = dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.UTC)
 
@@ -68,8 +71,11 @@ def test_default_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tm
     assert default_dir() == tmp_path / "xdg" / "oit-checker" / "evidence"
     monkeypatch.setenv("OIT_CHECKER_EVIDENCE_DIR", str(tmp_path / "ev"))
     assert default_dir() == tmp_path / "ev"
-    assert resolve_dir("proof", str(tmp_path / "conf" / "config.toml")) == tmp_path / "conf" / "proof"
-    assert resolve_dir("", "config.toml") == tmp_path / "ev"
+    agency = '[agency]\nname = "A"\nhomepage = "https://www.a.test/"\n'
+    proof = parse_config_text(agency + '[evidence]\ndir = "proof"\n', str(tmp_path / "conf" / "config.toml"),
+                              tmp_path / "conf")
+    assert resolve_dir(proof) == tmp_path / "conf" / "proof"
+    assert resolve_dir(parse_config_text(agency, "config.toml", tmp_path)) == tmp_path / "ev"
 
 
 def test_warc_reader_sees_a_valid_gzip_file(tmp_path: Path) -> None:
@@ -86,7 +92,10 @@ def test_the_bundle_is_written_once_the_result_exists_and_findings_stay_as_they_
     url = "http://a.example/o1"
     fetch = FetchResult(url=url, final_url=url, status=200, headers={"content-type": "text/html"},
                         body=b"<title>o1</title><p>text</p>", rendered_by="chromium")
-    staging = Staging(EvidenceOptions(tmp_path / "evidence", warc=True, max_age_days=0), [url], max_height=8000)
+    kept = defaults().evidence
+    assert kept is not None
+    staging = Staging(dataclasses.replace(kept, root=tmp_path / "evidence", warc=True, max_age_days=0), [url],
+                      max_height=8000)
     shot = staging.screenshot_path(url)
     shot.parent.mkdir(parents=True)
     shot.write_bytes(b"\x89PNG\r\n\x1a\nfake")
@@ -114,7 +123,9 @@ def test_the_bundle_is_written_once_the_result_exists_and_findings_stay_as_they_
 def test_a_bundle_that_cannot_be_written_is_said_and_the_audit_kept(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    staging = Staging(EvidenceOptions(blocker / "evidence"), ["http://a.example/o1"], max_height=8000)
+    kept = defaults().evidence
+    assert kept is not None
+    staging = Staging(dataclasses.replace(kept, root=blocker / "evidence"), ["http://a.example/o1"], max_height=8000)
     result = AuditResult(run_id="20250301T020000Z-abcdef", started_at=NOW, finished_at=NOW, tool_version="0.1.0",
                          checklist_id="ita-2567", checklist_title="", assessment_year=2567, agency_name="กรม",
                          homepage="http://a.example/", items=(), browser={"mode": "auto"})

@@ -20,12 +20,12 @@ from rich.console import Console
 from oit_checker.audit import run_audit
 from oit_checker.config import parse_config_text
 from oit_checker.errors import OutputError
+from oit_checker.exit_codes import ExitCode
 from oit_checker.fleet.view import (
     AgencyMeta,
     AgencyState,
     AgencyView,
     ChecklistColumns,
-    ExitCode,
     FleetRunMeta,
     FleetView,
     fleet_exit_code,
@@ -144,12 +144,6 @@ def row(state: str, **counts: int) -> AgencyView:
 ])
 def test_fleet_exit_code(rows: list[AgencyView], fail_on: str, code: ExitCode) -> None:
     assert fleet_exit_code(FleetView(RUN, (), tuple(rows)), fail_on) == code
-
-
-def test_exit_codes_match_the_cli_contract() -> None:
-    from oit_checker.cli import ExitCode as CliExitCode
-
-    assert {c.name: c.value for c in CliExitCode} == {c.name: c.value for c in ExitCode}
 
 
 def test_json_contract(audited: Audited, fleet: FleetView) -> None:

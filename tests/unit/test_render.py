@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from oit_checker.checklist import load_checklist
 from oit_checker.checks import Page
 from oit_checker.config import parse_config_text
 from oit_checker.extract.html import extract_html
-from oit_checker.fetch.browser import BrowserFetcher, BrowserOptions, Rendered, find_browser
+from oit_checker.fetch.browser import BrowserFetcher, Rendered, find_browser
 from oit_checker.fetch.interface import Fetcher
 from oit_checker.models import FetchResult, Redirect, Status
+from oit_checker.options import defaults
 from oit_checker.report import ConsoleReporter
 from oit_checker.social import load_rules
 
@@ -118,7 +120,7 @@ def test_an_injected_fetcher_keeps_the_browser_out(tmp_path: Path) -> None:
 
 
 def test_without_any_browser_pages_are_unverified_with_a_thai_hint(tmp_path: Path) -> None:
-    renderer = BrowserFetcher(BrowserOptions(executable_path=str(tmp_path / "no-chromium-here")))
+    renderer = BrowserFetcher(dataclasses.replace(defaults().browser, executable_path=str(tmp_path / "no-chromium-here")))
     result = run_audit(config(tmp_path), fetcher=FakeFetcher(), renderer=renderer)
     o9 = next(i for i in result.items if i.code == "O9")
     [public] = [f for f in o9.urls[0].findings if f.check.value == "public"]

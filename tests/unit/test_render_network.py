@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from oit_checker.browse import BrowserPass, address_policy, browser_options
+from oit_checker.browse import BrowserPass
 from oit_checker.config import LoadedConfig, parse_config_text
 from oit_checker.fetch.addresses import AddressPolicy
+from oit_checker.options import address_policy, browser_options
 
 
 def loaded(tmp_path: Path, homepage: str, http: str = "") -> LoadedConfig:
