@@ -55,18 +55,21 @@ def plan_outputs(formats: list[str] | None, outputs: list[str] | None, lang: str
     plan += [Output(format_for_path(out), _path(out)) for out in outputs[len(formats):]]
     if not plan:
         return [Output(Format.CONSOLE)]
-    to_stdout = [o.format.value for o in plan if o.path is None]
+    _refuse_clashes([(o.format.value, o.path) for o in plan], lang)
+    return plan
+
+
+def _refuse_clashes(plan: list[tuple[str, Path | None]], lang: str) -> None:
+    """At most one report on standard output, and never two in one file."""
+    to_stdout = [fmt for fmt, path in plan if path is None]
     if len(to_stdout) > 1:
         raise OutputError(ui("output_stdout_twice", lang, formats=", ".join(to_stdout)))
     seen: set[Path] = set()
-    for out in plan:
-        if out.path is None:
-            continue
-        key = out.path.resolve()
-        if key in seen:
-            raise OutputError(ui("output_same_file", lang, path=str(out.path)))
-        seen.add(key)
-    return plan
+    for _, path in plan:
+        if path is not None:
+            if path.resolve() in seen:
+                raise OutputError(ui("output_same_file", lang, path=str(path)))
+            seen.add(path.resolve())
 
 
 def write_report(out: Output, result: AuditResult, lang: str, fail_on: str = "fail") -> str:
@@ -140,15 +143,7 @@ def plan_fleet_outputs(formats: list[str] | None, outputs: list[str] | None, lan
              for out in outputs[len(formats):]]
     if not plan:
         return [FleetOutput(FleetFormat.CONSOLE)]
-    to_stdout = [o.format.value for o in plan if o.path is None]
-    if len(to_stdout) > 1:
-        raise OutputError(ui("output_stdout_twice", lang, formats=", ".join(to_stdout)))
-    seen: set[Path] = set()
-    for out in plan:
-        if out.path is not None:
-            if out.path.resolve() in seen:
-                raise OutputError(ui("output_same_file", lang, path=str(out.path)))
-            seen.add(out.path.resolve())
+    _refuse_clashes([(o.format.value, o.path) for o in plan], lang)
     return plan
 
 

@@ -32,17 +32,14 @@ def demo_site() -> Iterator[SiteServer]:
         yield server
 
 
-def audit_with(checklist_id: str, base: str) -> AuditResult:
-    checklist = load_checklist(checklist_id)
-    pages = cycle(DEMO_PAGES)
-    items = "\n".join(f'[items."{item.code}"]\nurls = ["{base}/{next(pages)}"]' for item in checklist.items)
-    text = f"""
+def config_text(base: str, items: str, audit: str = "") -> str:
+    """A config for the demo site without a browser or evidence; ``audit``: an ``[audit]`` table."""
+    return f"""
 [agency]
 name = "กรมตัวอย่าง"
 homepage = "{base}/"
 domains = ["127.0.0.1"]
-[audit]
-checklist = "{checklist_id}"
+{audit}
 [http]
 per_host_interval = 0
 retries = 0
@@ -52,7 +49,13 @@ mode = "never"
 enabled = false
 {items}
 """
-    loaded = parse_config_text(text, "config.toml", Path("."))
+
+
+def audit_with(checklist_id: str, base: str) -> AuditResult:
+    checklist = load_checklist(checklist_id)
+    pages = cycle(DEMO_PAGES)
+    items = "\n".join(f'[items."{item.code}"]\nurls = ["{base}/{next(pages)}"]' for item in checklist.items)
+    loaded = parse_config_text(config_text(base, items, f'[audit]\nchecklist = "{checklist_id}"'), "config.toml", Path("."))
     with ThreadPoolExecutor(max_workers=1) as pool:  # run_audit runs its own event loop
         return pool.submit(run_audit, loaded).result()
 
@@ -80,21 +83,8 @@ def test_an_audit_without_a_checklist_names_the_list_it_chose(demo_site: SiteSer
     base = demo_site.base_url.rstrip("/")
     newest = newest_general()
     config = tmp_path / "config.toml"
-    config.write_text(f"""
-[agency]
-name = "กรมตัวอย่าง"
-homepage = "{base}/"
-domains = ["127.0.0.1"]
-[http]
-per_host_interval = 0
-retries = 0
-[browser]
-mode = "never"
-[evidence]
-enabled = false
-[items.{newest.items[0].code}]
-urls = ["{base}/ita/o3-tis620.html"]
-""", encoding="utf-8")
+    config.write_text(config_text(base, f'[items.{newest.items[0].code}]\nurls = ["{base}/ita/o3-tis620.html"]'),
+                      encoding="utf-8")
     report = tmp_path / "report.json"
     main(["audit", "-c", str(config), "--no-store", "--format", "json", "-o", str(report)])
     choice = json.loads(report.read_text(encoding="utf-8"))["run"]["checklist_choice"]
