@@ -23,7 +23,8 @@ import pytest_asyncio
 from proxy_server import ProxyServer
 
 from oit_checker.fetch.addresses import AddressPolicy
-from oit_checker.fetch.browser import BrowserFetcher, _playwright_proxy
+from oit_checker.fetch.browser import BrowserFetcher
+from oit_checker.fetch.browser_launch import playwright_proxy
 from oit_checker.fetch.proxy import ProxySettings
 from oit_checker.options import defaults
 
@@ -189,13 +190,13 @@ async def test_private_addresses_are_refused_when_the_homepage_is_public(pages: 
 
 
 async def test_the_proxy_settings_as_playwright_takes_them() -> None:
-    assert _playwright_proxy(None) is None
-    assert _playwright_proxy(ProxySettings()) is None
-    assert _playwright_proxy(ProxySettings(http="http://proxy.example:3128", no_proxy=(
+    assert playwright_proxy(None) is None
+    assert playwright_proxy(ProxySettings()) is None
+    assert playwright_proxy(ProxySettings(http="http://proxy.example:3128", no_proxy=(
         "localhost", ".go.th", "*.example.org", "10.0.0.0/8", "192.168.1.5", "[::1]", "*"))) == {
         "server": "http://proxy.example:3128",
         "bypass": "localhost,*.localhost,go.th,*.go.th,example.org,*.example.org,10.0.0.0/8,192.168.1.5,[::1],*"}
-    assert _playwright_proxy(ProxySettings(https="http://u%40x:p%3Aw@10.0.0.1:8080")) == {
+    assert playwright_proxy(ProxySettings(https="http://u%40x:p%3Aw@10.0.0.1:8080")) == {
         "server": "http://10.0.0.1:8080", "username": "u@x", "password": "p:w"}
 
 

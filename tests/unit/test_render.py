@@ -13,7 +13,8 @@ from oit_checker.checklist import load_checklist
 from oit_checker.checks import Page
 from oit_checker.config import parse_config_text
 from oit_checker.extract.html import extract_html
-from oit_checker.fetch.browser import BrowserFetcher, Rendered, find_browser
+from oit_checker.fetch.browser import BrowserFetcher, Rendered
+from oit_checker.fetch.browser_launch import find_browser
 from oit_checker.fetch.interface import Fetcher
 from oit_checker.models import FetchResult, Redirect, Status
 from oit_checker.options import defaults
