@@ -1,7 +1,9 @@
 """One audit: config + checklist -> fetch every item URL -> checks -> ``AuditResult``.
 
 This is the library entry point (``run_audit``); the CLI only parses arguments and renders.
-One bad URL never stops the run: every URL ends with findings.
+One bad URL never stops the run: every URL ends with findings. ``plan_audit`` decides the run
+first (its items, and its one id: the history row, the evidence folder and the report share it),
+so a caller can record the run before it starts (``oit_checker.recorder``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import secrets
 import signal
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import __version__, evidence
@@ -29,6 +32,7 @@ from .fetch.browser import BrowserFetcher
 from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
 from .fetch.serve_from import ServeFromFetcher
+from .fetch.shared import SharedFetches
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
 from .options import crawl_options, document_options, http_options, resolved_address_policy
 from .options import origins as options_origins
@@ -72,12 +76,40 @@ def select_items(loaded: LoadedConfig, codes: Iterable[str] | None) -> list[Item
     return [i for i in items if i.code in wanted]
 
 
-def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
+def new_run_id(now: dt.datetime) -> str:
+    """A run id in the report's format: UTC time and a random suffix (the only place one is made)."""
+    return now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """One run, decided before anything is recorded or fetched."""
+
+    run_id: str
+    """The run's one id: its history row, its evidence folder and its report."""
+    items: tuple[Item, ...]
+    started_at: dt.datetime
+    requested: tuple[str, ...] | None = None
+    """The item codes asked for (``--item``); None: the config's ``[audit] select``, else all."""
+
+
+def plan_audit(loaded: LoadedConfig, items: Iterable[str] | None = None) -> AuditPlan:
+    """The run to make: its items (an unknown code is a ``ConfigError``, a usage error raised
+    before any history is written), a new id and the start time."""
+    selected = tuple(select_items(loaded, items))
+    started = dt.datetime.now(dt.UTC)
+    requested = tuple(items) if items else None
+    return AuditPlan(new_run_id(started), selected, started, requested)
+
+
+def run_audit(loaded: LoadedConfig, *, plan: AuditPlan | None = None, items: Iterable[str] | None = None,
               observer: Observer | None = None, fetcher: Fetcher | None = None,
               browser: str | None = None, warc: bool | None = None,
               renderer: BrowserFetcher | None = None, signals: bool = False) -> AuditResult:
     """Audit the agency's website against its checklist.
 
+    ``plan`` (from ``plan_audit``): the run to make, so that ``result.run_id == plan.run_id``;
+    without one, ``items`` (item codes) are planned here.
     ``browser``: ``auto``, ``always`` or ``never`` (default: ``[browser] mode``); ``warc``: keep a
     WARC file in the evidence (default: ``[evidence] warc``); ``renderer``: a browser fetcher the
     caller owns (else one is started when needed). An injected ``fetcher`` without a ``renderer``
@@ -90,26 +122,34 @@ def run_audit(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
         result = run_audit(load_config("config.toml"), items=["O24"])
         print(result.counts())
     """
-    return asyncio.run(audit_async(loaded, items=items, observer=observer, fetcher=fetcher,
+    plan = _the_plan(loaded, plan, items)
+    return asyncio.run(audit_async(loaded, plan=plan, observer=observer, fetcher=fetcher,
                                    browser=browser, warc=warc, renderer=renderer, signals=signals))
 
 
-async def audit_async(loaded: LoadedConfig, *, items: Iterable[str] | None = None,
+async def audit_async(loaded: LoadedConfig, *, plan: AuditPlan | None = None, items: Iterable[str] | None = None,
                       observer: Observer | None = None, fetcher: Fetcher | None = None,
                       browser: str | None = None, warc: bool | None = None,
                       renderer: BrowserFetcher | None = None, signals: bool = False) -> AuditResult:
     """See ``run_audit``; for callers that already run an event loop."""
+    plan = _the_plan(loaded, plan, items)
     deadline = RunDeadline(loaded.config.audit.max_minutes * 60)
     deadline.start()
     stop_signals = _catch_signals(deadline) if signals else ()
     try:
-        return await _audit(loaded, deadline, items=items, observer=observer, fetcher=fetcher, browser=browser,
+        return await _audit(loaded, plan, deadline, observer=observer, fetcher=fetcher, browser=browser,
                             warc=warc, renderer=renderer)
     finally:
         deadline.close()
         loop = asyncio.get_running_loop()
         for sig in stop_signals:
             loop.remove_signal_handler(sig)
+
+
+def _the_plan(loaded: LoadedConfig, plan: AuditPlan | None, items: Iterable[str] | None) -> AuditPlan:
+    if plan is not None and items is not None:
+        raise TypeError("give plan= or items=, not both: the plan holds the items")
+    return plan if plan is not None else plan_audit(loaded, items)
 
 
 def _catch_signals(deadline: RunDeadline) -> tuple[signal.Signals, ...]:
@@ -128,12 +168,11 @@ def _catch_signals(deadline: RunDeadline) -> tuple[signal.Signals, ...]:
     return caught
 
 
-async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable[str] | None,
-                 observer: Observer | None, fetcher: Fetcher | None, browser: str | None, warc: bool | None,
+async def _audit(loaded: LoadedConfig, plan: AuditPlan, deadline: RunDeadline, *, observer: Observer | None,
+                 fetcher: Fetcher | None, browser: str | None, warc: bool | None,
                  renderer: BrowserFetcher | None) -> AuditResult:
-    selected = select_items(loaded, items)
+    selected = list(plan.items)
     observer = observer or _Silent()
-    started = dt.datetime.now(dt.UTC)
     agency = loaded.agency
     options = http_options(loaded)
     doc_options = document_options(loaded)
@@ -150,27 +189,27 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
     browser_pass = BrowserPass(loaded, selected, mode=browser, renderer=renderer, use_browser=fetcher is None,
                                policy=policy, shots=staging,
                                screenshots=staging.options.screenshots if staging is not None else "none")
+    probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
+    targets = sorted({agency.homepage, *item_urls, *probes.values()})
+    shared = SharedFetches(active, targets)  # read in full once, by the crawl when it reaches one, else below
     try:
-        probes = _probe_urls(item_urls) if loaded.config.http.soft_404_probe else {}
-        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), items=item_urls,
-                          extra_hosts={h for item in selected for h in item.allowed_hosts}, private_ok=private_ok, progress=getattr(observer, "crawled", None),
+        crawler = Crawler(active, agency.homepage, agency.domains, crawl_options(loaded), shared=shared,
+                          items=item_urls, extra_hosts={h for item in selected for h in item.allowed_hosts},
+                          private_ok=private_ok, progress=getattr(observer, "crawled", None),
                           renderer=browser_pass.crawl_renderer())
         finished, crawled = await deadline.race(crawler.run())
         graph = crawled if finished and crawled is not None else crawler.cut_short(deadline.reason)
         if deadline.expired:  # a crawl cut short is incomplete, never proof that an item is not linked
             graph.limit_reached = deadline.reason
-        targets = sorted({agency.homepage, *item_urls, *probes.values()})
         observer.started(len(targets))
 
-        async def one(url: str) -> tuple[str, Page]:
+        async def one(url: str) -> tuple[str, Page]:  # after the crawl: its counts do not depend on timing
             blocked = blocked_reason(url, private_ok)
-            if url in graph.fetched:  # the crawl fetched it in full already (homepage, item URLs)
-                fetched = graph.fetched[url]
-            elif blocked:
+            if blocked:
                 fetched = FetchResult(url=url, final_url=url, error="blocked_address", error_detail=blocked)
             else:
                 try:
-                    fetched = await active.fetch(url)
+                    fetched = await shared.fetch(url)  # the crawl's response when it reached the URL
                 except Exception as exc:  # noqa: BLE001 - one bad URL never stops the run
                     fetched = FetchResult(url=url, final_url=url, error="internal_error",
                                           error_detail=f"{type(exc).__name__}: {exc}"[:200])
@@ -186,6 +225,7 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
         pages = {**http_pages, **browser_pass.pages()}  # what the checks read: rendered pages, each with its view
         linked = await _linked_evidence(loaded, selected, pages, active, doc_options, private_ok)
     finally:
+        shared.cancel()
         await browser_pass.aclose()
         if own_fetcher:
             await inner.aclose()
@@ -204,8 +244,7 @@ async def _audit(loaded: LoadedConfig, deadline: RunDeadline, *, items: Iterable
                                  all_required=loaded.urls_mode(item.code) == "all")
                     for item in selected)
     result = AuditResult(
-        run_id=started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3),
-        started_at=started, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
+        run_id=plan.run_id, started_at=plan.started_at, finished_at=dt.datetime.now(dt.UTC), tool_version=__version__,
         checklist_id=loaded.checklist.id, checklist_title=loaded.checklist.title_th,
         assessment_year=loaded.checklist.assessment_year, agency_name=agency.name,
         homepage=agency.homepage, items=results, checklist_choice=loaded.choice.to_dict(),

@@ -12,14 +12,13 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .audit import run_audit
+from .audit import plan_audit, run_audit
 from .checklist import load_checklist
 from .config import LoadedConfig, load_config
 from .errors import ConfigError, OitCheckerError
 from .exit_codes import ExitCode, exit_code
 from .messages import ui
-from .models import AuditResult
-from .recorder import open_history, record_audit
+from .recorder import Recorder, open_history
 from .report import Format
 from .report.history import pick_diff, print_diff, print_history, print_recorded
 from .report.outputs import emit, plan_outputs
@@ -48,18 +47,14 @@ def _audit_and_report(loaded: LoadedConfig, args: argparse.Namespace, stdout: Co
     lang = args.lang or loaded.config.audit.lang
     fail_on = args.fail_on or loaded.config.audit.fail_on
     plan = plan_outputs(args.format, args.output, lang)
-    show_progress = stderr.is_terminal and not args.quiet
-
-    def audit() -> AuditResult:
-        if show_progress:
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), console=stderr, transient=True) as progress:
-                return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None,
-                                 observer=_ProgressObserver(progress, ui("progress", lang)), signals=True)
+    audit_plan = plan_audit(loaded, args.item)  # an unknown --item is a usage error, not a failed run
+    with Recorder(loaded, audit_plan, enabled=not args.no_store).recording() as recorder, \
+            Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                     console=stderr, transient=True, disable=not stderr.is_terminal or args.quiet) as progress:
         # signals: SIGINT/SIGTERM end the run early; the partial report and history row are still written
-        return run_audit(loaded, items=args.item, browser=args.browser, warc=args.warc or None, signals=True)
-
-    result, recorded = record_audit(loaded, audit, enabled=not args.no_store, items=args.item)  # history, notify
+        result = run_audit(loaded, plan=audit_plan, browser=args.browser, warc=args.warc or None, signals=True,
+                           observer=_ProgressObserver(progress, ui("progress", lang)))
+    recorded = recorder.finish(result)
     emit(plan, result, lang=lang, fail_on=fail_on, quiet=args.quiet, stdout=stdout, stderr=stderr)
     print_recorded(recorded, stderr, lang, quiet=args.quiet)
     return exit_code(result, fail_on)

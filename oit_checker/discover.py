@@ -32,7 +32,7 @@ from .audit import select_items
 from .checklist import Element, Item
 from .checks.detectors import DETECTOR_FUNCTIONS
 from .config import LoadedConfig
-from .crawl import Crawler, LinkGraph
+from .crawl import Crawler, LinkGraph, SharedFetches
 from .discover_carry import Carried
 from .extract.links import PageLinks
 from .fetch.http import HttpFetcher
@@ -405,6 +405,7 @@ async def discover_async(loaded: LoadedConfig, *, items: Iterable[str] | None = 
     try:
         old_urls = [url for item in selected for _, url in (carried or {}).get(item.code, ())]
         crawler = Crawler(active, agency.homepage, agency.domains, options, items=old_urls,
+                          shared=SharedFetches(active, old_urls),  # read in full: scored like the crawl's pages
                           extra_hosts={h for item in selected for h in item.allowed_hosts},
                           private_ok=policy.private_ok, visitor=collector, progress=progress)
         graph = await crawler.run()

@@ -3,20 +3,22 @@
 Used by ``oit-checker audit`` and ``oit-checker schedule`` alike, so a transition is noticed
 whichever of them ran; notifications therefore need the history (``[storage] enabled``).
 
-A run is begun before the audit starts (``running``), finished in one transaction after it,
-and marked ``failed`` (the audit raised) or ``interrupted`` (Ctrl-C, shutdown) otherwise.
+A run is begun before the audit starts (``running``, under the id its ``AuditPlan`` holds: the
+same id as its evidence folder and its report), finished in one transaction after it, and marked
+``failed`` (the audit raised) or ``interrupted`` (Ctrl-C, shutdown) otherwise.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, paths
-from .audit import select_items
+from .audit import AuditPlan
 from .config import LoadedConfig
 from .deadline import DeadlineStatus, days_left, deadline_status
 from .history import transition
@@ -41,12 +43,6 @@ def db_path_for(loaded: LoadedConfig | None) -> Path:
     return paths.from_config(loaded, loaded.config.storage.path)
 
 
-def new_run_id(now: dt.datetime | None = None) -> str:
-    """A run id in the report's format: UTC time and a random suffix."""
-    now = now or dt.datetime.now(dt.UTC)
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-
-
 @dataclass(frozen=True)
 class Recorded:
     """What happened to a run after the audit: where it was stored, what was told to whom."""
@@ -60,43 +56,78 @@ class Recorded:
 
 
 class Recorder:
-    """Records one run. ``begin()``, then exactly one of ``finish``/``fail``/``interrupt``."""
+    """Records one planned run: ``begin()``, then exactly one of ``finish``/``fail``/``interrupt``;
+    ``recording()`` does the begin and the ending that matches what the audit did.
 
-    def __init__(self, loaded: LoadedConfig, *, enabled: bool = True, trigger: str = "audit",
-                 items: Sequence[str] | None = None, channels: Sequence[Channel] | None = None,
-                 db_path: Path | None = None) -> None:
+    Example::
+
+        loaded = load_config("config.toml")
+        plan = plan_audit(loaded)  # an unknown item is a usage error: nothing is recorded
+        with Recorder(loaded, plan).recording() as recorder:
+            result = run_audit(loaded, plan=plan)
+        recorded = recorder.finish(result)
+        print(recorded.run_id, recorded.db_path)
+    """
+
+    def __init__(self, loaded: LoadedConfig, plan: AuditPlan, *, enabled: bool = True, trigger: str = "audit",
+                 channels: Sequence[Channel] | None = None, db_path: Path | None = None) -> None:
         self.loaded = loaded
+        self.plan = plan
         self.enabled = enabled and loaded.config.storage.enabled
         self.trigger = trigger
-        self.items = list(items) if items else None
         self.channels = list(channels) if channels is not None else channels_from(loaded.config.notify,
                                                                                        proxy=loaded.config.http.proxy)
         self.db_path = db_path or db_path_for(loaded)
-        self.run_id = ""
         self._store: Store | None = None
+        self.ended: Recorded | None = None
+        """How ``recording()`` ended the run when its body raised (failed or interrupted)."""
+
+    @property
+    def run_id(self) -> str:
+        """The plan's id: the one the history, the evidence and the report show."""
+        return self.plan.run_id
 
     def begin(self) -> str:
         """Record the run as ``running``; returns its id. Raises ``StoreError`` before any audit work."""
-        started = dt.datetime.now(dt.UTC)
-        self.run_id = new_run_id(started)
         if not self.enabled:
             return self.run_id
         self._store = Store(self.db_path)
         checklist = self.loaded.checklist
+        requested = self.plan.requested
         self._store.begin_run(
-            self.run_id, scope=scope_of(self.loaded), trigger=self.trigger, started_at=started,
+            self.run_id, scope=scope_of(self.loaded), trigger=self.trigger, started_at=self.plan.started_at,
             agency_name=self.loaded.agency.name, homepage=self.loaded.agency.homepage, checklist_id=checklist.id,
             assessment_year=checklist.assessment_year, tool_version=__version__, config_path=self.loaded.path,
-            items_requested=self.items, deadline=self.loaded.config.assessment.submission_deadline)
+            items_requested=list(requested) if requested else None,
+            deadline=self.loaded.config.assessment.submission_deadline)
         return self.run_id
 
+    @contextmanager
+    def recording(self, stopped: str = "stopped by the user") -> Iterator[Recorder]:
+        """``begin()``, then run the body: Ctrl-C, ``SystemExit`` or a cancelled task mark the run
+        ``interrupted`` (with ``stopped``), any other exception ``failed``; both are re-raised.
+        A body that returns leaves the run to ``finish(result)``."""
+        self.begin()
+        try:
+            yield self
+        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+            self.interrupt(stopped)
+            self.ended = Recorded(self.run_id, self.db_path if self.enabled else None, RunState.INTERRUPTED)
+            raise
+        except BaseException as exc:
+            self.ended = self.fail(f"{type(exc).__name__}: {exc}")
+            raise
+
     def finish(self, result: AuditResult) -> Recorded:
-        """Store ``result`` (one transaction), then notify the transitions it causes."""
+        """Store ``result`` (one transaction), then notify the transitions it causes. ``result``
+        must be the planned run's (``ValueError`` otherwise: one run, one id)."""
+        if result.run_id != self.run_id:
+            raise ValueError(f"result of run {result.run_id} given to the recorder of run {self.run_id}")
         store = self._store
         if store is None:
             return Recorded(result.run_id, None, RunState.COMPLETE if result.complete else RunState.INCOMPLETE)
         try:
-            self.run_id = store.finish_run(self.run_id, result)
+            store.finish_run(self.run_id, result)
             state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
             if result.complete:
                 notice = self._item_notice(store, result)
@@ -185,30 +216,6 @@ class Recorder:
         for delivery in deliveries:
             store.record_notification(self.run_id, delivery.channel, notice.event_names, delivery.ok, delivery.detail)
         return Recorded(self.run_id, self.db_path, state, notice, tuple(deliveries))
-
-
-def record_audit(loaded: LoadedConfig, audit: Callable[[], AuditResult], *, enabled: bool = True,
-                 trigger: str = "audit", items: Sequence[str] | None = None) -> tuple[AuditResult, Recorded]:
-    """Run ``audit()`` inside a recorded run: begun first, finished, failed or interrupted after.
-
-    Example::
-
-        loaded = load_config("config.toml")
-        result, recorded = record_audit(loaded, lambda: run_audit(loaded))
-        print(recorded.run_id, recorded.db_path)
-    """
-    select_items(loaded, items)  # an unknown --item is a usage error, not a failed run
-    recorder = Recorder(loaded, enabled=enabled, trigger=trigger, items=items)
-    recorder.begin()
-    try:
-        result = audit()
-    except (KeyboardInterrupt, SystemExit):
-        recorder.interrupt("stopped by the user")
-        raise
-    except BaseException as exc:
-        recorder.fail(f"{type(exc).__name__}: {exc}")
-        raise
-    return result, recorder.finish(result)
 
 
 @dataclass

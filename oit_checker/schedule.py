@@ -36,7 +36,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from . import paths
-from .audit import audit_async
+from .audit import AuditPlan, audit_async, new_run_id, plan_audit
 from .config import LoadedConfig, ScheduleSettings, load_config
 from .errors import OitCheckerError
 from .lock import RunLock
@@ -144,27 +144,30 @@ class Guardian:
         started = time.monotonic()
         try:
             loaded = load_config(self.config_path)
+            plan = plan_audit(loaded)
         except OitCheckerError as exc:  # a broken config is a failed run, told with the config we started with
-            recorder = Recorder(self.loaded, trigger="schedule", db_path=self.db_path)
+            now = dt.datetime.now(dt.UTC)
+            recorder = Recorder(self.loaded, AuditPlan(new_run_id(now), (), now), trigger="schedule",
+                                db_path=self.db_path)
             recorder.begin()
             return self._log(recorder.fail(str(exc)), started, error=str(exc))
-        recorder = Recorder(loaded, trigger="schedule", db_path=self.db_path)
-        recorder.begin()
+        recorder = Recorder(loaded, plan, trigger="schedule", db_path=self.db_path)
         loop = asyncio.new_event_loop()
-        task = loop.create_task(audit_async(loaded))
-        with self._guard:
-            self._loop, self._task = loop, task
-            if self._stopping:
-                task.cancel()
         try:
-            result = loop.run_until_complete(task)
-        except asyncio.CancelledError:
-            recorder.interrupt("oit-checker schedule was stopped during the run")
-            self.log.warning(ui("schedule_interrupted", self.lang, run=recorder.run_id))
+            with recorder.recording("oit-checker schedule was stopped during the run"):
+                task = loop.create_task(audit_async(loaded, plan=plan))
+                with self._guard:
+                    self._loop, self._task = loop, task
+                    if self._stopping:
+                        task.cancel()
+                result = loop.run_until_complete(task)
+        except asyncio.CancelledError:  # recorded interrupted by the recorder
+            self.log.warning(ui("schedule_interrupted", self.lang, run=plan.run_id))
             return "interrupted"
-        except Exception as exc:  # noqa: BLE001 - a crash is a failed run, recorded and told
-            error = f"{type(exc).__name__}: {exc}"
-            return self._log(recorder.fail(error), started, error=error)
+        except Exception as exc:
+            if recorder.ended is None:  # the history could not be written: run_once says so
+                raise
+            return self._log(recorder.ended, started, error=f"{type(exc).__name__}: {exc}")  # failed, told
         finally:
             with self._guard:
                 self._loop, self._task = None, None

@@ -5,8 +5,9 @@ shortest click path (homepage -> ... -> URL) to every URL it saw linked.
   path; ``max_depth`` and ``max_pages`` bound it, and hitting either is recorded (a URL not found
   is then "not known", never "not linked").
 - Pages go through the run's one fetcher (per-host concurrency, interval, retries, Retry-After).
-  Files are checked without being downloaded: only the headers are read, unless the file is a
-  configured item URL (fetched in full, for the audit) or a PDF whose links are wanted.
+  Files are checked without being downloaded: only the headers are read, unless the caller
+  reads the URL in full anyway (the audit's item URLs, through the ``SharedFetches`` it hands
+  the crawl: one request for both) or it is a PDF whose links are wanted.
 - ``robots.txt`` is obeyed for crawling when ``obey_robots`` is on (``Crawl-delay`` too, capped);
   the homepage and configured item URLs are always fetched (``crawl/robots.py``).
 - ``sitemap.xml`` (and ``Sitemap:`` lines) add pages the links did not reach; a page known only
@@ -43,6 +44,7 @@ that reads its arrays), ``crawler`` (``Crawler``), ``pages`` (OIT words, files),
 
 from __future__ import annotations
 
+from ..fetch.shared import SharedFetches
 from .boilerplate import (
     BOILERPLATE_MAX_CHARS,
     BOILERPLATE_MAX_LINES,
@@ -74,6 +76,7 @@ __all__ = [
     "LinkGraph",
     "PageVisitor",
     "Renderer",
+    "SharedFetches",
     "UnreadPage",
     "UrlInfo",
     "boilerplate_lines",

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from ..extract import sniff_kind
 from ..extract.links import FoundLink, PageLinks, html_links, pdf_links
 from ..fetch.interface import BodyCap, Fetcher
+from ..fetch.shared import SharedFetches
 from ..models import FetchResult
 from ..urls import blocked_reason, host_matches, host_of, page_key
 from .boilerplate import Boilerplate
@@ -44,16 +45,20 @@ class PageVisitor(Protocol):
 class Crawler:
     """One crawl of the main website. ``await Crawler(...).run()`` returns a ``LinkGraph``.
 
-    ``items``: configured item URLs (always fetched in full when reached, whatever robots.txt
-    says, and kept in ``LinkGraph.fetched``); ``extra_hosts``: external hosts whose links are
-    recorded (the checklist's allowed hosts), other external links are only counted.
+    ``items``: configured item URLs (known before any link to them, fetched when reached whatever
+    robots.txt says, first when a level is cut, never rendered or sampled for boilerplate);
+    ``shared``: the responses the caller will read in full (the audit's homepage and item URLs):
+    a URL it ``planned`` is fetched through it, once for both, every other URL only as far as
+    the crawl needs (``fetch_capped``); ``extra_hosts``: external hosts whose links are recorded
+    (the checklist's allowed hosts), other external links are only counted.
     """
 
     def __init__(self, fetcher: Fetcher, homepage: str, domains: Iterable[str], options: CrawlOptions, *,
-                 items: Iterable[str] = (), extra_hosts: Iterable[str] = (), private_ok: bool = False,
-                 visitor: PageVisitor | None = None, progress: Callable[[int], None] | None = None,
-                 renderer: Renderer | None = None) -> None:
+                 shared: SharedFetches | None = None, items: Iterable[str] = (), extra_hosts: Iterable[str] = (),
+                 private_ok: bool = False, visitor: PageVisitor | None = None,
+                 progress: Callable[[int], None] | None = None, renderer: Renderer | None = None) -> None:
         self.fetcher = fetcher
+        self.shared = shared
         self.renderer = renderer
         self.options = options
         self.domains = tuple(domains)
@@ -208,8 +213,7 @@ class Crawler:
         if blocked:
             graph.set_failure(uid, ("blocked_address", blocked))
             return
-        keep = uid == 0 or bool(flags & ITEM)
-        if self.options.obey_robots and not keep:
+        if self.options.obey_robots and not (uid == 0 or flags & ITEM):
             rules = await self._robots.rules(url)
             if not rules.allowed(url, self._robots.agent):
                 graph.mark(uid, ROBOTS)
@@ -219,9 +223,10 @@ class Crawler:
             await self._robots.wait(url, rules)
         graph.fetches += 1
         try:
-            if keep:
+            if self.shared is not None and self.shared.planned(url):
+                result = await self.shared.fetch(url)
+            elif uid == 0:
                 result = await self.fetcher.fetch(url)
-                graph.fetched[url] = result
             else:
                 pdf = self.options.pdf_links == "all" or (self.options.pdf_links == "oit" and uid in self._oit_files)
                 result = await self.fetcher.fetch_capped(url, self._pdf_cap if pdf else self._page_cap)
@@ -231,6 +236,8 @@ class Crawler:
         if self.progress is not None:
             self.progress(graph.fetches)
         graph.set_result(uid, result)
+        if uid == 0:
+            graph.home_result = result
         graph.alias(self._key(result.final_url), uid)
         if not result.ok or not result.body or not host_matches(host_of(result.final_url), self.domains):
             return

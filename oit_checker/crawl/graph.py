@@ -82,8 +82,8 @@ class LinkGraph:
     depth_reached: int = 0
     elapsed: float = 0.0
     sitemap_urls: int = 0
-    fetched: dict[str, FetchResult] = field(default_factory=dict)
-    """Full responses kept for the audit: the homepage and item URLs the crawl fetched."""
+    home_result: FetchResult | None = None
+    """The homepage's response (None: not fetched)."""
     broken_links: tuple[BrokenLink, ...] = ()
     oit_pages: tuple[str, ...] = ()
     boilerplate: frozenset[str] = frozenset()
@@ -109,7 +109,7 @@ class LinkGraph:
         """Why the homepage could not be read (a reason code), or None when it was."""
         if self.root_ok:
             return None
-        result = self.fetched.get(self.homepage)
+        result = self.home_result
         if result is not None and result.error:
             return result.error
         if result is not None and not result.ok:
@@ -126,7 +126,6 @@ class LinkGraph:
         linked pages that could not be read (URL -> reason code)."""
         graph = cls(homepage=homepage, domains=tuple(domains), options=options,
                     root_ok=True, limit_reached=limit_reached, robots_blocked=robots_blocked)
-        graph.fetched = {}
 
         def add(url: str, parent: int, depth: int) -> tuple[int, bool]:
             key = page_key(url)

@@ -25,7 +25,7 @@ async def seed_from_sitemaps(graph: LinkGraph, fetcher: Fetcher, robots: RobotsC
     if budget <= 0:
         return
     home = graph.url(0)
-    parts = urlsplit(graph.fetched[home].final_url if home in graph.fetched else home)
+    parts = urlsplit(graph.home_result.final_url if graph.home_result is not None else home)
     origin = f"{parts.scheme}://{parts.netloc}"
     rules = await robots.rules(home) if options.obey_robots else await robots.load(origin)
     queue = list(rules.sitemaps) or [origin + "/sitemap.xml"]

@@ -22,6 +22,7 @@ from oit_checker.crawl.robots import RobotsRules, agent_token, parse_robots, par
 from oit_checker.discover import _bigrams, _code_pattern, _fold, _Name  # noqa: E402
 from oit_checker.extract.links import html_links, pdf_links  # noqa: E402
 from oit_checker.fetch.interface import Fetcher  # noqa: E402
+from oit_checker.fetch.shared import SharedFetches  # noqa: E402
 from oit_checker.models import FetchResult, Status  # noqa: E402
 from oit_checker.options import defaults
 from oit_checker.thai import normalize_phrase_variants  # noqa: E402
@@ -211,9 +212,16 @@ def crawl(pages: dict[str, str | FetchResult], renderer: Renderer | None = None,
           **options: object) -> tuple[LinkGraph, SiteFetcher]:
     fetcher = SiteFetcher(pages)
     items = options.pop("items", ())
-    crawler = Crawler(fetcher, HOME, ("agency.go.th",), dataclasses.replace(defaults().crawl, **options), items=items,  # type: ignore[arg-type]
-                      renderer=renderer)
-    return asyncio.run(crawler.run()), fetcher
+    shared = options.pop("shared", None)  # URLs the caller reads in full: SharedFetches(fetcher, these)
+
+    async def go() -> LinkGraph:
+        crawler = Crawler(fetcher, HOME, ("agency.go.th",), dataclasses.replace(defaults().crawl, **options),
+                          items=items,  # type: ignore[arg-type]
+                          shared=SharedFetches(fetcher, shared) if shared is not None else None,  # type: ignore[arg-type]
+                          renderer=renderer)
+        return await crawler.run()
+
+    return asyncio.run(go()), fetcher
 
 
 def test_the_first_path_found_is_a_shortest_one_and_nothing_is_fetched_twice() -> None:
@@ -227,13 +235,24 @@ def test_the_first_path_found_is_a_shortest_one_and_nothing_is_fetched_twice() -
     assert graph.limit_reached == ""
 
 
-def test_item_urls_are_fetched_in_full_and_kept_pages_only_capped() -> None:
+def test_urls_the_caller_shares_are_fetched_in_full_and_other_pages_only_capped() -> None:
+    item = HOME + "ita/o24.html"
+    graph, fetcher = crawl({HOME: links("/ita/", "/ita/o24.html"), HOME + "ita/": links(), item: links()},
+                           items=[item], shared=[HOME, item])
+    assert fetcher.full == [HOME, item]
+    assert HOME + "ita/" in fetcher.capped
+    assert graph.home_result is not None and graph.home_result.url == HOME
+
+
+def test_without_shared_fetches_the_crawl_reads_only_the_homepage_in_full() -> None:
+    """(e) The crawl keeps nothing for anyone: item URLs included, every page but the homepage is capped."""
     item = HOME + "ita/o24.html"
     graph, fetcher = crawl({HOME: links("/ita/", "/ita/o24.html"), HOME + "ita/": links(), item: links()},
                            items=[item])
-    assert fetcher.full == [HOME, item]
-    assert HOME + "ita/" in fetcher.capped
-    assert set(graph.fetched) == {HOME, item}
+    assert fetcher.full == [HOME]
+    assert {HOME + "ita/", item} <= set(fetcher.capped)
+    info = graph.info(item)
+    assert info is not None and info.fetched and info.status == 200
 
 
 def test_page_budget_goes_to_oit_looking_links_first() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sqlite3
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from oit_checker import store as store_module
 from oit_checker.models import AuditResult, Check, FetchResult, Finding, ItemResult, Redirect, Status, UrlResult
 from oit_checker.store import MIGRATIONS, RunState, Store, StoreError, default_db_path
+from oit_checker.store import schema as store_schema
 
 T0 = dt.datetime(2025, 3, 1, 19, 0, tzinfo=dt.UTC)
 
@@ -49,8 +50,9 @@ def begin(store: Store, run_id: str, started: dt.datetime = T0, scope: str = "sc
 
 
 def save(store: Store, run_id: str, started: dt.datetime, statuses: dict[str, Status], **kw: bool) -> str:
-    begin(store, "pending-" + run_id, started)
-    return store.finish_run("pending-" + run_id, result(run_id, started, statuses, **kw))
+    begin(store, run_id, started)
+    store.finish_run(run_id, result(run_id, started, statuses, **kw))
+    return run_id
 
 
 def test_a_new_database_is_wal_at_the_current_schema(tmp_path: Path) -> None:
@@ -97,12 +99,37 @@ def test_a_run_that_fails_while_being_written_leaves_nothing_half_written(tmp_pa
         broken = result("20250302T190000Z-bbbbbb", T0 + dt.timedelta(days=1), {"O1": Status.FAIL, "O2": Status.PASS})
         duplicated = AuditResult(**{**broken.__dict__, "items": (*broken.items, broken.items[0])})  # PK clash
         with pytest.raises(StoreError, match="UNIQUE constraint"):
-            store.finish_run("pending", duplicated)
+            store.finish_run("pending", dataclasses.replace(duplicated, run_id="pending"))
         runs = {r.id: r for r in store.runs()}
         assert set(runs) == {earlier, "pending"} and runs["pending"].state == RunState.RUNNING
-        assert store.items("20250302T190000Z-bbbbbb") == [] and store.items("pending") == []
+        assert store.items("pending") == []
         assert [i.status for i in store.items(earlier)] == [Status.PASS]
         assert store.integrity_check() == "ok"
+
+
+def test_a_result_never_finishes_a_run_begun_under_another_id(tmp_path: Path) -> None:
+    """(b) One run, one id: no rename; the run begun stays ``running`` and nothing of the result is written."""
+    with Store(tmp_path / "h.sqlite3") as store:
+        begin(store, "20250301T190000Z-aaaaaa")
+        with pytest.raises(StoreError, match="cannot finish run"):
+            store.finish_run("20250301T190000Z-aaaaaa", result("20250301T190000Z-bbbbbb", T0, {"O1": Status.PASS}))
+        [run] = store.runs()
+        assert (run.id, run.state, run.counts) == ("20250301T190000Z-aaaaaa", RunState.RUNNING, None)
+        assert store.items("20250301T190000Z-aaaaaa") == [] and store.items("20250301T190000Z-bbbbbb") == []
+        with pytest.raises(StoreError, match="not begun"):
+            store.finish_run("never-begun", result("never-begun", T0, {"O1": Status.PASS}))
+
+
+def test_the_store_package_keeps_its_old_names_and_each_module_stays_small() -> None:
+    from oit_checker import store
+
+    for name in ("Store", "StoreError", "RunState", "RunRow", "ItemRow", "NotificationRow", "MIGRATIONS",
+                 "default_db_path", "deciding_url", "primary_finding"):
+        assert hasattr(store, name), name
+    folder = Path(store.__file__).parent
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("*.py")}
+    assert set(sizes) >= {"__init__.py", "schema.py", "rows.py"} and max(sizes.values()) <= 450, sizes
+    assert "execute(" not in (folder / "rows.py").read_text(encoding="utf-8")  # the SQL stays in two modules
 
 
 def test_running_runs_of_dead_processes_are_marked_interrupted_on_open(tmp_path: Path) -> None:
@@ -141,7 +168,7 @@ def test_an_upgrade_migration_keeps_the_data_and_a_failing_one_changes_nothing(
     with Store(path) as store:
         run_id = save(store, "20250301T190000Z-aaaaaa", T0, {"O1": Status.FAIL})
     broken = [*MIGRATIONS, ("ALTER TABLE runs ADD COLUMN note TEXT", "CREATE TABLE runs (x)")]
-    monkeypatch.setattr(store_module, "MIGRATIONS", broken)
+    monkeypatch.setattr(store_schema, "MIGRATIONS", broken)
     with pytest.raises(StoreError, match=f"could not upgrade the history to schema {len(MIGRATIONS) + 1}"):
         Store(path)
     raw = sqlite3.connect(path)
@@ -149,7 +176,7 @@ def test_an_upgrade_migration_keeps_the_data_and_a_failing_one_changes_nothing(
     assert "note" not in [r[1] for r in raw.execute("PRAGMA table_info(runs)")]  # the ALTER was rolled back
     raw.close()
     upgrade = [*MIGRATIONS, ("ALTER TABLE runs ADD COLUMN note TEXT", "UPDATE runs SET note = 'migrated'")]
-    monkeypatch.setattr(store_module, "MIGRATIONS", upgrade)
+    monkeypatch.setattr(store_schema, "MIGRATIONS", upgrade)
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS) + 1
         assert [i.status for i in store.items(run_id)] == [Status.FAIL]
@@ -198,7 +225,7 @@ def slow_write(self, db, run_id, item):
     time.sleep(60)
 Store._write_item = slow_write
 begin(store, "pending")
-store.finish_run("pending", result("20250302T190000Z-killed", T0, {{"O1": Status.FAIL, "O2": Status.FAIL}}))
+store.finish_run("pending", result("pending", T0, {{"O1": Status.FAIL, "O2": Status.FAIL}}))
 """
 
 

@@ -9,6 +9,10 @@ the next process to open the store marks such a run ``interrupted`` when its pro
 The schema is versioned with ``PRAGMA user_version`` and upgraded by ``MIGRATIONS``, each in
 its own transaction; a database made by a newer oit-checker is refused, never altered.
 
+One job per module: ``schema`` (the tables and their migrations), ``rows`` (the rows as values,
+no SQL), and here ``Store``, the only code that runs queries: a second backend replaces this
+class and ``schema``, nothing else.
+
 Run states::
 
     running ──► complete      every item has a verdict and some server answered
@@ -27,194 +31,22 @@ import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import StoreError as StoreError  # its old home: `from oit_checker.store import StoreError`
-from .models import AuditResult, Finding, ItemResult, Status, UrlResult
+from .. import paths
+from ..errors import StoreError as StoreError  # its old home: `from oit_checker.store import StoreError`
+from ..models import AuditResult, Check, Finding, ItemResult, Status
+from .rows import ItemRow, NotificationRow, RunRow, RunState, deciding_url, item_row, primary_finding, run_row
+from .schema import MIGRATIONS, migrate, schema_version
 
 DB_NAME = "history.sqlite3"
 """File name of the default database inside the data directory."""
 
 
-class RunState:
-    """Values of ``runs.state`` (see the module docstring)."""
-
-    RUNNING = "running"
-    COMPLETE = "complete"
-    INCOMPLETE = "incomplete"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
-
-
-# Each entry is one schema version: statements run in one transaction, then user_version = index + 1.
-MIGRATIONS: list[tuple[str, ...]] = [
-    (
-        """CREATE TABLE runs (
-            id TEXT PRIMARY KEY,
-            scope TEXT NOT NULL,
-            state TEXT NOT NULL,
-            trigger TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            finished_at TEXT,
-            pid INTEGER,
-            host TEXT,
-            config_path TEXT,
-            items_requested TEXT,
-            agency_name TEXT NOT NULL,
-            homepage TEXT NOT NULL,
-            checklist_id TEXT NOT NULL,
-            assessment_year INTEGER,
-            tool_version TEXT,
-            deadline TEXT,
-            evidence_dir TEXT,
-            n_pass INTEGER, n_warn INTEGER, n_fail INTEGER, n_unverified INTEGER,
-            error TEXT
-        )""",
-        "CREATE INDEX runs_by_scope ON runs(scope, started_at)",
-        """CREATE TABLE item_results (
-            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE ON UPDATE CASCADE,
-            code TEXT NOT NULL,
-            name_th TEXT NOT NULL,
-            name_en TEXT NOT NULL,
-            item_group TEXT NOT NULL,
-            status TEXT NOT NULL,
-            reason TEXT,
-            reason_params TEXT,
-            reasons TEXT NOT NULL,
-            url TEXT,
-            passing_url TEXT,
-            PRIMARY KEY (run_id, code)
-        )""",
-        """CREATE TABLE findings (
-            run_id TEXT NOT NULL,
-            code TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            url TEXT,
-            check_name TEXT NOT NULL,
-            status TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            params TEXT NOT NULL,
-            evidence TEXT NOT NULL,
-            PRIMARY KEY (run_id, code, seq),
-            FOREIGN KEY (run_id, code) REFERENCES item_results(run_id, code) ON DELETE CASCADE ON UPDATE CASCADE
-        )""",
-        """CREATE TABLE evidence (
-            run_id TEXT NOT NULL,
-            code TEXT NOT NULL,
-            url TEXT NOT NULL,
-            final_url TEXT,
-            http_status INTEGER,
-            content_type TEXT,
-            sha256 TEXT,
-            size INTEGER,
-            redirects TEXT NOT NULL,
-            fetched_at TEXT,
-            elapsed_s REAL,
-            error TEXT,
-            files TEXT NOT NULL,
-            PRIMARY KEY (run_id, code, url),
-            FOREIGN KEY (run_id, code) REFERENCES item_results(run_id, code) ON DELETE CASCADE ON UPDATE CASCADE
-        )""",
-        """CREATE TABLE notifications (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE ON UPDATE CASCADE,
-            channel TEXT NOT NULL,
-            events TEXT NOT NULL,
-            ok INTEGER NOT NULL,
-            detail TEXT NOT NULL,
-            sent_at TEXT NOT NULL
-        )""",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class RunRow:
-    """One stored run (newest values; counts are None until the run finished)."""
-
-    id: str
-    scope: str
-    """Which agency config the run belongs to: homepage and checklist id."""
-    state: str
-    trigger: str
-    """``audit`` or ``schedule``."""
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    agency_name: str
-    homepage: str
-    checklist_id: str
-    assessment_year: int | None
-    tool_version: str
-    items_requested: tuple[str, ...] | None
-    counts: dict[Status, int] | None
-    error: str | None
-    deadline: dt.date | None
-    evidence_dir: str | None = None
-    """The run's evidence bundle (screenshots, texts, manifest), when one was kept."""
-
-    @property
-    def judged(self) -> bool:
-        """True when the run's verdicts say something about the agency (state ``complete``)."""
-        return self.state == RunState.COMPLETE
-
-    @property
-    def failed(self) -> bool:
-        """True when the run itself failed (crashed, or no server answered)."""
-        return self.state in (RunState.FAILED, RunState.INCOMPLETE)
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """One item's verdict in one run."""
-
-    run_id: str
-    code: str
-    name_th: str
-    name_en: str
-    group: str
-    status: Status
-    reason: str | None
-    """The reason code that decided the verdict (first finding with the item's status)."""
-    reason_params: dict[str, Any]
-    reasons: tuple[str, ...]
-    """Every non-pass reason code of the deciding URL (and the item), sorted."""
-    url: str | None
-    """The deciding URL: the passing one, else the best one."""
-    passing_url: str | None
-
-
-@dataclass(frozen=True)
-class NotificationRow:
-    """One delivery attempt of one channel for one run."""
-
-    run_id: str
-    channel: str
-    events: tuple[str, ...]
-    ok: bool
-    detail: str
-    sent_at: dt.datetime
-
-
 def default_db_path() -> Path:
     """Where the history lives when ``[storage] path`` is not set: the user's data directory."""
     return paths.data_dir() / DB_NAME
-
-
-def deciding_url(item: ItemResult) -> UrlResult | None:
-    """The URL whose findings decided the item's verdict (the passing one, else the best one)."""
-    if not item.urls:
-        return None
-    return min(item.urls, key=lambda u: u.status.severity)
-
-
-def primary_finding(item: ItemResult) -> Finding | None:
-    """The finding that explains the verdict: the first one whose status is the item's status."""
-    url = deciding_url(item)
-    findings = [*item.findings, *(url.findings if url else ())]
-    return next((f for f in findings if f.status is item.status), None)
 
 
 def _now() -> str:
@@ -264,7 +96,7 @@ class Store:
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA busy_timeout=30000")
-            self._migrate()
+            migrate(self._db, self.path, self._transaction)
             self.recover()
         except sqlite3.DatabaseError as exc:
             self._db.close()
@@ -305,25 +137,7 @@ class Store:
     @property
     def schema_version(self) -> int:
         """The database's schema version (``PRAGMA user_version``)."""
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
-        known = len(MIGRATIONS)
-        if self.schema_version > known:
-            raise StoreError(f"{self.path}: made by a newer oit-checker (schema {self.schema_version}, "
-                             f"this version knows {known}); upgrade oit-checker")
-        while self.schema_version < known:
-            with self._transaction() as db:
-                version = int(db.execute("PRAGMA user_version").fetchone()[0])  # another process may have won
-                if version >= known:
-                    break
-                try:
-                    for statement in MIGRATIONS[version]:
-                        db.execute(statement)
-                except sqlite3.Error as exc:
-                    raise StoreError(f"{self.path}: could not upgrade the history to schema {version + 1} "
-                                     f"({exc}); nothing was changed") from exc
-                db.execute(f"PRAGMA user_version = {version + 1}")
+        return schema_version(self._db)
 
     def recover(self) -> list[str]:
         """Mark ``running`` runs of dead processes on this machine ``interrupted``; returns their ids."""
@@ -350,17 +164,15 @@ class Store:
                  agency_name, homepage, checklist_id, assessment_year, tool_version,
                  deadline.isoformat() if deadline else None))
 
-    def finish_run(self, run_id: str, result: AuditResult) -> str:
-        """Write every verdict, finding and evidence reference of ``result`` in one transaction.
-
-        The run is renamed to ``result.run_id`` (the id the reports show) and marked
-        ``complete`` or ``incomplete``. Returns the stored id.
-        """
+    def finish_run(self, run_id: str, result: AuditResult) -> None:
+        """Write every verdict, finding and evidence reference of ``result`` in one transaction
+        and mark the run ``complete`` or ``incomplete``. ``result`` must carry the id the run was
+        begun with (one id from plan to report): otherwise ``StoreError`` and nothing is written."""
+        if result.run_id != run_id:
+            raise StoreError(f"{self.path}: the result of run {result.run_id} cannot finish run {run_id}")
         counts = result.counts()
         state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
         with self._transaction() as db:
-            if result.run_id != run_id:
-                db.execute("UPDATE runs SET id = ? WHERE id = ?", (result.run_id, run_id))
             updated = db.execute(
                 "UPDATE runs SET state = ?, finished_at = ?, started_at = ?, agency_name = ?, homepage = ?,"
                 " checklist_id = ?, assessment_year = ?, tool_version = ?, deadline = ?, evidence_dir = ?,"
@@ -369,12 +181,11 @@ class Store:
                  result.started_at.isoformat(timespec="seconds"), result.agency_name, result.homepage,
                  result.checklist_id, result.assessment_year, result.tool_version,
                  result.deadline.isoformat() if result.deadline else None, result.evidence_dir, counts[Status.PASS],
-                 counts[Status.WARN], counts[Status.FAIL], counts[Status.UNVERIFIED], result.run_id)).rowcount
+                 counts[Status.WARN], counts[Status.FAIL], counts[Status.UNVERIFIED], run_id)).rowcount
             if updated != 1:
                 raise StoreError(f"{self.path}: run {run_id} was not begun in this database")
             for item in result.items:
-                self._write_item(db, result.run_id, item)
-        return result.run_id
+                self._write_item(db, run_id, item)
 
     def _write_item(self, db: sqlite3.Connection, run_id: str, item: ItemResult) -> None:
         url = deciding_url(item)
@@ -431,7 +242,7 @@ class Store:
             sql += f" AND state IN ({', '.join('?' * len(states))})"
             args.extend(states)
         sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?"
-        return [_run_row(r) for r in self._db.execute(sql, (*args, limit)).fetchall()]
+        return [run_row(r) for r in self._db.execute(sql, (*args, limit)).fetchall()]
 
     def run(self, ref: str, scope: str | None = None) -> RunRow:
         """The run whose id is ``ref`` or starts with it (unique), else ``StoreError``."""
@@ -441,21 +252,19 @@ class Store:
             args.append(scope)
         rows = self._db.execute(sql + " ORDER BY id = ? DESC", (*args, ref)).fetchall()
         if rows and rows[0]["id"] == ref:
-            return _run_row(rows[0])
+            return run_row(rows[0])
         if len(rows) == 1:
-            return _run_row(rows[0])
+            return run_row(rows[0])
         problem = "matches several runs" if rows else "no such run"
         raise StoreError(f"{self.path}: {ref}: {problem} (see `oit-checker history`)")
 
     def items(self, run_id: str) -> list[ItemRow]:
         """The item verdicts of one run, in checklist order of storage."""
         rows = self._db.execute("SELECT * FROM item_results WHERE run_id = ? ORDER BY rowid", (run_id,)).fetchall()
-        return [_item_row(r) for r in rows]
+        return [item_row(r) for r in rows]
 
     def findings(self, run_id: str, code: str) -> list[tuple[str | None, Finding]]:
         """Every finding of one item in one run, as ``(url or None, Finding)``."""
-        from .models import Check
-
         rows = self._db.execute("SELECT * FROM findings WHERE run_id = ? AND code = ? ORDER BY seq",
                                 (run_id, code)).fetchall()
         return [(r["url"], Finding(Check(r["check_name"]), Status(r["status"]), r["reason"],
@@ -477,7 +286,7 @@ class Store:
             " FROM item_results i JOIN runs r ON r.id = i.run_id"
             " WHERE r.scope = ? AND i.code = ? AND r.state = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?",
             (scope, code, RunState.COMPLETE, limit)).fetchall()
-        return [(_run_row(r), _item_row(r, prefix="i_")) for r in rows]
+        return [(run_row(r), item_row(r, prefix="i_")) for r in rows]
 
     def notifications(self, run_id: str | None = None) -> list[NotificationRow]:
         """Delivery outcomes, oldest first (of one run when given)."""
@@ -498,33 +307,5 @@ def _like_prefix(ref: str) -> str:
     return ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _when(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
-def _run_row(r: sqlite3.Row) -> RunRow:
-    counts = None
-    if r["n_pass"] is not None:
-        counts = {Status.PASS: r["n_pass"], Status.WARN: r["n_warn"], Status.FAIL: r["n_fail"],
-                  Status.UNVERIFIED: r["n_unverified"]}
-    started = _when(r["started_at"])
-    assert started is not None  # NOT NULL column
-    return RunRow(
-        id=r["id"], scope=r["scope"], state=r["state"], trigger=r["trigger"], started_at=started,
-        finished_at=_when(r["finished_at"]), agency_name=r["agency_name"], homepage=r["homepage"],
-        checklist_id=r["checklist_id"], assessment_year=r["assessment_year"], tool_version=r["tool_version"] or "",
-        items_requested=tuple(json.loads(r["items_requested"])) if r["items_requested"] else None,
-        counts=counts, error=r["error"], deadline=dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None,
-        evidence_dir=r["evidence_dir"])
-
-
-def _item_row(r: sqlite3.Row, prefix: str = "") -> ItemRow:
-    def col(name: str) -> Any:
-        return r[prefix + name]
-
-    params = col("reason_params")
-    return ItemRow(
-        run_id=col("run_id"), code=col("code"), name_th=col("name_th"), name_en=col("name_en"),
-        group=col("item_group"), status=Status(col("status")), reason=col("reason"),
-        reason_params=json.loads(params) if params else {}, reasons=tuple(json.loads(col("reasons"))),
-        url=col("url"), passing_url=col("passing_url"))
+__all__ = ["DB_NAME", "MIGRATIONS", "ItemRow", "NotificationRow", "RunRow", "RunState", "Store", "StoreError",
+           "deciding_url", "default_db_path", "primary_finding"]
