@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from .checklist import Item
 from .checks.interface import Attachment
 from .models import Document, FetchResult, Link
+from .reasons import Reason
 from .thai import common_run, normalize_phrase_variants
 from .urls import blocked_reason, host_matches, host_of, page_key
 
@@ -97,12 +98,12 @@ async def fetch_attachments(links: Iterable[Link], fetch: Fetch, extract: Extrac
     async def one(link: Link) -> Attachment:
         blocked = blocked_reason(link.url, private_ok)
         if blocked:
-            fetched = FetchResult(url=link.url, final_url=link.url, error="blocked_address", error_detail=blocked)
+            fetched = FetchResult(url=link.url, final_url=link.url, error=Reason.BLOCKED_ADDRESS, error_detail=blocked)
         else:
             try:
                 fetched = await fetch(link.url)
             except Exception as exc:  # noqa: BLE001 - one bad link never stops the run
-                fetched = FetchResult(url=link.url, final_url=link.url, error="internal_error",
+                fetched = FetchResult(url=link.url, final_url=link.url, error=Reason.INTERNAL_ERROR,
                                       error_detail=f"{type(exc).__name__}: {exc}"[:200])
         return Attachment(link.url, " ".join(link.text.split()), fetched, await extract(fetched))
 

@@ -36,6 +36,7 @@ from .fetch.shared import SharedFetches
 from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResult, Link, Status, UrlResult
 from .options import crawl_options, document_options, http_options, resolved_address_policy
 from .options import origins as options_origins
+from .reasons import Reason
 from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline
 from .urls import blocked_reason, host_of
 
@@ -206,12 +207,12 @@ async def _audit(loaded: LoadedConfig, plan: AuditPlan, deadline: RunDeadline, *
         async def one(url: str) -> tuple[str, Page]:  # after the crawl: its counts do not depend on timing
             blocked = blocked_reason(url, private_ok)
             if blocked:
-                fetched = FetchResult(url=url, final_url=url, error="blocked_address", error_detail=blocked)
+                fetched = FetchResult(url=url, final_url=url, error=Reason.BLOCKED_ADDRESS, error_detail=blocked)
             else:
                 try:
                     fetched = await shared.fetch(url)  # the crawl's response when it reached the URL
                 except Exception as exc:  # noqa: BLE001 - one bad URL never stops the run
-                    fetched = FetchResult(url=url, final_url=url, error="internal_error",
+                    fetched = FetchResult(url=url, final_url=url, error=Reason.INTERNAL_ERROR,
                                           error_detail=f"{type(exc).__name__}: {exc}"[:200])
             page = Page(fetched, await _extract(fetched, doc_options))
             observer.advanced(url)
@@ -273,10 +274,11 @@ def _item_result(item: Item, urls: tuple[str, ...], pages: dict[str, Page], ctx:
                           confidence=item.confidence.value)
 
     if not urls:
-        return result(Status.FAIL, (), (Finding(Check.ITEM, Status.FAIL, "no_url_given", {"code": item.code}),))
+        return result(Status.FAIL, (), (Finding(Check.ITEM, Status.FAIL, Reason.NO_URL_GIVEN, {"code": item.code}),))
     url_results = tuple(UrlResult(u, pages[u].fetch, _checked(checks, pages[u], item, ctx)) for u in urls)
     if all_required:
-        missing = tuple(Finding(Check.ITEM, r.status, "required_url_not_passing", {"url": r.url, "status": r.status.value})
+        missing = tuple(Finding(Check.ITEM, r.status, Reason.REQUIRED_URL_NOT_PASSING,
+                                {"url": r.url, "status": r.status.value})
                         for r in url_results if r.status is not Status.PASS)
         worst_url = max(url_results, key=lambda r: r.status.severity)
         return result(worst_url.status, url_results, missing, passing=None if missing else url_results[0].url)
@@ -289,7 +291,7 @@ def _checked(checks: CheckFn, page: Page, item: Item, ctx: Context) -> tuple[Fin
     try:
         return tuple(checks(page, item, ctx))
     except Exception as exc:  # noqa: BLE001 - one URL's error never stops the run
-        return (Finding(Check.REACHABLE, Status.UNVERIFIED, "internal_error",
+        return (Finding(Check.REACHABLE, Status.UNVERIFIED, Reason.INTERNAL_ERROR,
                         {"detail": f"{type(exc).__name__}: {exc}"[:200]}),)
 
 
@@ -311,7 +313,7 @@ async def _all_pages(targets: list[str], one: Callable[[str], Awaitable[tuple[st
         elif task.cancelled():
             pages[url] = Page(deadline.result(url), None)
         elif (exc := task.exception()) is not None:
-            pages[url] = Page(FetchResult(url=url, final_url=url, error="internal_error",
+            pages[url] = Page(FetchResult(url=url, final_url=url, error=Reason.INTERNAL_ERROR,
                                           error_detail=f"{type(exc).__name__}: {exc}"[:200]), None)
         else:
             pages[url] = task.result()[1]
@@ -357,7 +359,7 @@ async def _extract(fetched: FetchResult, options: ExtractOptions = DEFAULT_OPTIO
     try:
         return await asyncio.to_thread(extract, fetched, options)
     except Exception as exc:  # noqa: BLE001 - a broken file must become a finding, not a crash
-        return Document(kind="other", text_source="none", warnings=("extract_failed",),
+        return Document(kind="other", text_source="none", warnings=(Reason.EXTRACT_FAILED,),
                         metadata={"error": f"{type(exc).__name__}: {exc}"[:200]})
 
 

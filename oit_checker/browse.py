@@ -44,8 +44,9 @@ from .extract import sniff_kind
 from .extract.html import extract_html
 from .fetch.addresses import AddressPolicy
 from .fetch.browser import BROWSER_PROBLEMS, BrowserFetcher, Rendered
-from .models import FetchResult
+from .models import NO_BROWSER, FetchResult
 from .options import address_policy, browser_options, social_rules_path
+from .reasons import Reason
 from .social import SocialRules, load_rules
 from .urls import host_matches, host_of
 
@@ -256,7 +257,7 @@ class BrowserPass:
             self.notes.setdefault(url, {})["blocked"] = list(seen.blocked)
         error = seen.fetch.error
         if error in BROWSER_PROBLEMS:
-            if error in ("no_browser", "browser_failed") and self.problem is None:
+            if error in (NO_BROWSER, Reason.BROWSER_FAILED) and self.problem is None:
                 self.problem, self.problem_detail = error, seen.fetch.error_detail
             self.notes.setdefault(url, {}).update(browser_error=error, detail=seen.fetch.error_detail)
             if for_verdict:

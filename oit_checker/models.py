@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal, TypeAlias
 
 from .reasons import Check as Check  # (defined with the reason codes; re-exported here)
+from .reasons import Reason as Reason
 from .reasons import Status as Status
+
+NO_BROWSER: Final = "no_browser"
+"""``FetchResult.error`` of a browser fetch when no browser could be started: a fault of this
+machine, not of the page, so it is no ``Reason`` (the checks report such a page ``needs_browser``)."""
+FetchError: TypeAlias = Reason | Literal["no_browser"]
+"""What ``FetchResult.error`` may hold: a reason code, or ``NO_BROWSER`` from the browser fetcher."""
 
 
 def worst(statuses: list[Status] | tuple[Status, ...]) -> Status:
@@ -29,8 +36,9 @@ class Finding:
 
     check: Check
     status: Status
-    reason: str
-    """Stable snake_case code, e.g. ``http_404``; listed in ``oit_checker.messages``."""
+    reason: Reason
+    """Stable snake_case code, e.g. ``http_404`` (``oit_checker.reasons``); a ``StrEnum``, so it
+    serialises and compares as the plain code, and mypy rejects a misspelt one."""
     params: dict[str, Any] = field(default_factory=dict)
     """Values the message template needs (years found, element names …)."""
     evidence: dict[str, Any] = field(default_factory=dict)
@@ -59,7 +67,7 @@ class FetchResult:
     """Response headers of the final response, names lower-cased."""
     body: bytes = b""
     redirects: tuple[Redirect, ...] = ()
-    error: str | None = None
+    error: FetchError | None = None
     """Reason code when no usable response was obtained (``timeout``, ``dns_error`` …)."""
     error_detail: str = ""
     tls_error: str | None = None

@@ -12,15 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from .fetch.interface import BodyCap, Fetcher
 from .models import FetchResult
+from .reasons import Reason
 
 T = TypeVar("T")
 
-DEADLINE = "run_deadline"
-INTERRUPTED = "run_interrupted"
+DEADLINE = Reason.RUN_DEADLINE
+INTERRUPTED = Reason.RUN_INTERRUPTED
 
 
 class RunDeadline:
@@ -28,7 +29,7 @@ class RunDeadline:
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
-        self.reason = ""
+        self.reason: Reason | Literal[""] = ""
         """'' while the run goes on; ``run_deadline`` or ``run_interrupted`` once it has to end."""
         self._event: asyncio.Event | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -39,7 +40,7 @@ class RunDeadline:
         if self.seconds is not None:
             self._timer = asyncio.get_running_loop().call_later(max(self.seconds, 0.0), self.stop, DEADLINE)
 
-    def stop(self, reason: str = INTERRUPTED) -> None:
+    def stop(self, reason: Reason = INTERRUPTED) -> None:
         """End the run now (the first reason given is kept). Call from the loop's thread."""
         if not self.reason:
             self.reason = reason

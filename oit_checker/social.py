@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .checklist import _read_toml, _Strict, validate_model
 from .errors import ConfigError
 from .models import Status
+from .reasons import Reason
 from .urls import host_matches, host_of
 
 BUNDLED_RULES = Path(__file__).resolve().parent / "data" / "social_rules.toml"
@@ -133,7 +134,7 @@ class SocialVerdict:
     """What ``judge`` decided, and which markers it saw."""
 
     status: Status
-    reason: str
+    reason: Reason
     """``social_public``, ``private_social``, ``bot_wall`` or ``social_unclear``."""
     network: Network
     why: str
@@ -141,8 +142,8 @@ class SocialVerdict:
     matched: tuple[str, ...] = ()
 
 
-_OUTCOMES = {"challenge": (Status.UNVERIFIED, "bot_wall"), "private": (Status.FAIL, "private_social"),
-             "public": (Status.PASS, "social_public")}
+_OUTCOMES = {"challenge": (Status.UNVERIFIED, Reason.BOT_WALL), "private": (Status.FAIL, Reason.PRIVATE_SOCIAL),
+             "public": (Status.PASS, Reason.SOCIAL_PUBLIC)}
 
 
 def judge(network: Network, rules: SocialRules, *, final_url: str, html: str, text: str,
@@ -155,7 +156,7 @@ def judge(network: Network, rules: SocialRules, *, final_url: str, html: str, te
         if matched is not None:
             status, reason = _OUTCOMES[rule.verdict]
             return SocialVerdict(status, reason, network, rule.why, matched)
-    return SocialVerdict(Status.UNVERIFIED, "social_unclear", network, "no_marker")
+    return SocialVerdict(Status.UNVERIFIED, Reason.SOCIAL_UNCLEAR, network, "no_marker")
 
 
 class _Seen:

@@ -11,13 +11,13 @@ from typing import Any
 
 from ..checklist import Item
 from ..models import Check, Finding, Status
-from ..reasons import check_of
+from ..reasons import Reason, as_reason, check_of
 from .interface import BrowserView, Page
 
 NAVIGATION = "navigation_failed"
 """``BrowserView.why`` of a page the browser could not load (``code`` holds the network reason)."""
-_REASON_FOR = {"browser_off": "needs_browser", "no_browser": "needs_browser",
-               "browser_crashed": "browser_crashed", "browser_failed": "browser_failed"}
+_REASON_FOR = {"browser_off": Reason.NEEDS_BROWSER, "no_browser": Reason.NEEDS_BROWSER,
+               "browser_crashed": Reason.BROWSER_CRASHED, "browser_failed": Reason.BROWSER_FAILED}
 
 
 def check_without_browser(findings: list[Finding], page: Page, item: Item) -> list[Finding]:
@@ -26,7 +26,7 @@ def check_without_browser(findings: list[Finding], page: Page, item: Item) -> li
     needs = view.needs.get(item.code, ())
     if view.why == NAVIGATION and ("social" in needs or "host" in needs):
         return navigation_failed(findings, needs, view)
-    reason = _REASON_FOR.get(view.why, "browser_failed")
+    reason = _REASON_FOR.get(view.why, Reason.BROWSER_FAILED)
     params = {"detail": view.detail}
     evidence: dict[str, Any] = {"why": view.why, "needed_for": list(needs), "detail": view.detail}
     if "social" in needs or "host" in needs:
@@ -36,10 +36,10 @@ def check_without_browser(findings: list[Finding], page: Page, item: Item) -> li
                 or (f.check is Check.REACHABLE and f.status is Status.UNVERIFIED)]
         return [*keep, Finding(Check.PUBLIC, Status.UNVERIFIED, reason, params, evidence)]
     if "script" in needs:
-        shell = [f for f in findings if f.reason == "needs_browser"]
+        shell = [f for f in findings if f.reason == Reason.NEEDS_BROWSER]
         if not shell:
             return findings  # the HTTP text already decided the content
-        out = [f for f in findings if f.reason != "needs_browser"]
+        out = [f for f in findings if f.reason != Reason.NEEDS_BROWSER]
         return [*out, Finding(Check.CONTENT, Status.UNVERIFIED, reason, params, {**shell[0].evidence, **evidence})]
     if "always" in needs and view.why in ("browser_crashed", "browser_failed"):
         return [*findings, Finding(Check.REACHABLE, Status.UNVERIFIED, reason, params, evidence)]
@@ -56,6 +56,7 @@ def navigation_failed(findings: list[Finding], needs: tuple[str, ...], view: Bro
     if any(f.check is Check.REACHABLE for f in kept):
         return kept
     code = view.code
-    reason = code if check_of(code) is Check.REACHABLE else "browser_failed"
+    known = as_reason(code)
+    reason = known if known is not None and check_of(known) is Check.REACHABLE else Reason.BROWSER_FAILED
     evidence = {"why": NAVIGATION, "code": code, "needed_for": list(needs), "detail": view.detail}
     return [Finding(Check.REACHABLE, Status.UNVERIFIED, reason, {"detail": view.detail or code}, evidence), *kept]

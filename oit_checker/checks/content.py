@@ -17,6 +17,7 @@ from typing import Any
 
 from ..checklist import Element, Item
 from ..models import Check, Document, Finding, Status
+from ..reasons import Reason
 from ..thai import TONE_MARKS, common_run, compact, normalize, normalize_phrase_variants
 from .detectors import DETECTOR_FUNCTIONS
 from .documents import (
@@ -81,7 +82,7 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if unreadable is not None and not page.attachments:
         return [Finding(Check.CONTENT, *unreadable)]
     if not item.elements:
-        return [Finding(Check.CONTENT, Status.PASS, "no_elements_defined", {}, where(doc))]
+        return [Finding(Check.CONTENT, Status.PASS, Reason.NO_ELEMENTS_DEFINED, {}, where(doc))]
     sources, unsure = _sources(page, item, ctx, readable_page=unreadable is None)
     found: dict[str, str] = {}
     found_in: dict[str, str] = {}
@@ -102,17 +103,18 @@ def check_content(page: Page, item: Item, ctx: Context) -> list[Finding]:
         evidence["evidence_links"] = [a.url for a in page.attachments]
     if not missing:
         names = [e for e in item.elements if e.name in found]
-        return [Finding(Check.CONTENT, Status.PASS, "elements_found", _names("found", names), evidence)]
+        return [Finding(Check.CONTENT, Status.PASS, Reason.ELEMENTS_FOUND, _names("found", names), evidence)]
     statement = next((s for _, _, text in sources if (s := nil_statement(text.norm, item)) is not None), None)
     if statement is not None:  # "ไม่มีเรื่องร้องเรียน": written out, as the NACC asks (checks/nil.py)
-        return [Finding(Check.CONTENT, Status.PASS, "nil_statement", {"statement": statement},
+        return [Finding(Check.CONTENT, Status.PASS, Reason.NIL_STATEMENT, {"statement": statement},
                         {**evidence, "statement": statement})]
     if is_script_shell(doc) and not page.attachments:  # a page the browser rendered is judged as it is
-        return [Finding(Check.CONTENT, Status.UNVERIFIED, "needs_browser", {}, evidence)]
-    reason = "missing_element"
+        return [Finding(Check.CONTENT, Status.UNVERIFIED, Reason.NEEDS_BROWSER, {}, evidence)]
+    reason = Reason.MISSING_ELEMENT
     in_content = [name for name, where_found in found_in.items() if where_found != SITE_CONTACT]
     if doc.kind == "html" and not (page.attachments or in_content or doc.placeholders or doc.tables):
-        reason = "no_evidence"  # nothing in the main content, nothing linked: the menu naming the item proves nothing
+        # nothing in the main content, nothing linked: the menu naming the item proves nothing
+        reason = Reason.NO_EVIDENCE
     findings = [Finding(Check.CONTENT, Status.FAIL, reason, _names("missing", missing), evidence)]
     if unsure:  # the missing element may sit in what could not be read: no proof of absence
         evidence = {**evidence, "unread_evidence": unsure, "downgraded_from": "fail"}

@@ -22,17 +22,18 @@ from typing import Any
 
 from ..checklist import Element
 from ..models import Document, Finding, Status, Table
+from ..reasons import Reason
 from ..thai import compact, normalize_phrase_variants
 
-UNREADABLE: dict[str, Status] = {
-    "corrupt_file": Status.FAIL,
-    "no_text_layer": Status.UNVERIFIED,
-    "unreadable_text_layer": Status.UNVERIFIED,
-    "too_large": Status.UNVERIFIED,
-    "legacy_format": Status.UNVERIFIED,
-    "extract_timeout": Status.UNVERIFIED,
-    "unsupported_format": Status.UNVERIFIED,
-    "extract_failed": Status.UNVERIFIED,
+UNREADABLE: dict[Reason, Status] = {
+    Reason.CORRUPT_FILE: Status.FAIL,
+    Reason.NO_TEXT_LAYER: Status.UNVERIFIED,
+    Reason.UNREADABLE_TEXT_LAYER: Status.UNVERIFIED,
+    Reason.TOO_LARGE: Status.UNVERIFIED,
+    Reason.LEGACY_FORMAT: Status.UNVERIFIED,
+    Reason.EXTRACT_TIMEOUT: Status.UNVERIFIED,
+    Reason.UNSUPPORTED_FORMAT: Status.UNVERIFIED,
+    Reason.EXTRACT_FAILED: Status.UNVERIFIED,
 }
 """Extraction warnings that leave nothing to judge, and the content status each gives."""
 
@@ -54,21 +55,21 @@ def is_unreadable(doc: Document) -> bool:
     return any(w in UNREADABLE for w in doc.warnings) or "encrypted" in doc.warnings
 
 
-def unreadable_finding(doc: Document) -> tuple[Status, str, dict[str, Any], dict[str, Any]] | None:
+def unreadable_finding(doc: Document) -> tuple[Status, Reason, dict[str, Any], dict[str, Any]] | None:
     """(status, reason, params, evidence) for a document that cannot be judged, else None."""
     for warning, status in UNREADABLE.items():
         if warning not in doc.warnings:
             continue
         evidence: dict[str, Any] = {"kind": doc.kind, "text_source": doc.text_source, **doc.extraction}
-        params: dict[str, Any] = {"detail": doc.kind if warning in ("unsupported_format", "legacy_format")
+        params: dict[str, Any] = {"detail": doc.kind if warning in (Reason.UNSUPPORTED_FORMAT, Reason.LEGACY_FORMAT)
                                   else doc.metadata.get("error", "")}
-        if warning in ("no_text_layer", "unreadable_text_layer"):
+        if warning in (Reason.NO_TEXT_LAYER, Reason.UNREADABLE_TEXT_LAYER):
             state = str(doc.extraction.get("ocr", ""))
             confidence = doc.ocr_confidence if doc.ocr_confidence is not None else 0
             why_th, why_en = _WHY.get(state, ("", ""))
             params = {"why": f" ({why_th.format(confidence=confidence)})" if why_th else "",
                       "why_en": f" ({why_en.format(confidence=confidence)})" if why_en else ""}
-            if warning == "unreadable_text_layer":
+            if warning == Reason.UNREADABLE_TEXT_LAYER:
                 params["sample"] = str(doc.extraction.get("garbled_sample", ""))
             if doc.ocr_confidence is not None:
                 evidence["ocr_confidence"] = doc.ocr_confidence

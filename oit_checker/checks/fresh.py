@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ..checklist import Item
 from ..models import Check, Finding, Status
+from ..reasons import Reason
 from .documents import is_unreadable, never_fail_unsure
 from .interface import Context, Page
 from .period import judge_period, required_fiscal_year, single_years
@@ -28,7 +29,7 @@ def check_fresh(page: Page, item: Item, ctx: Context) -> list[Finding]:
     if len(singles := single_years(item)) > 1:  # both years required: one verdict per year
         return [f for single in singles for f in check_fresh(page, single, ctx)]
     if required_fiscal_year(item, ctx) is None:
-        return [Finding(Check.FRESH, Status.PASS, "no_period_required")]
+        return [Finding(Check.FRESH, Status.PASS, Reason.NO_PERIOD_REQUIRED)]
     doc = page.doc
     if doc is None or is_unreadable(doc) or not (doc.text.strip() or doc.dates):
         return []

@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from .. import attachments as linking
 from ..checklist import Item
 from ..models import Check, FetchResult, Finding, Status
+from ..reasons import Reason
 from ..urls import host_matches
 from .fresh import check_fresh
 from .interface import Attachment, Context, Page
 from .period import single_years
 
-BROKEN_ERRORS = frozenset({"redirect_loop", "too_many_redirects"})
+BROKEN_ERRORS = frozenset({Reason.REDIRECT_LOOP, Reason.TOO_MANY_REDIRECTS})
 """Fetch errors that mean the link itself is broken (not our network)."""
-DEAD_HOST_ERRORS = frozenset({"dns_error", "connect_error"})
+DEAD_HOST_ERRORS = frozenset({Reason.DNS_ERROR, Reason.CONNECT_ERROR})
 """Fetch errors that mean the server is down (ours or the agency's: see ``own_server_down``)."""
 UNSURE_STATUSES = frozenset({401, 403, 407, 408, 429, 999})
 """Client statuses that may be a firewall answering us rather than a missing file."""
@@ -75,7 +77,7 @@ def check_fresh_linked(page: Page, item: Item, ctx: Context) -> list[Finding]:
     passing = next(((url, f) for url, f in sources if f.status is Status.PASS), None)
     if passing is not None:
         return [_from(passing, per_source)]
-    dated = [(url, f) for url, f in sources if not (url == "page" and f.reason == "no_date_found")]
+    dated = [(url, f) for url, f in sources if not (url == "page" and f.reason == Reason.NO_DATE_FOUND)]
     if not dated:
         return own
     worst_first = sorted(dated, key=lambda pair: -pair[1].status.severity)
@@ -92,7 +94,7 @@ def check_fresh_linked(page: Page, item: Item, ctx: Context) -> list[Finding]:
     return [_from(next(pair for pair in dated if pair[1].status is Status.WARN), per_source)]
 
 
-def _from(pair: tuple[str, Finding], per_source: dict[str, str]) -> Finding:
+def _from(pair: tuple[str, Finding], per_source: Mapping[str, str]) -> Finding:
     url, finding = pair
     evidence: dict[str, Any] = {**finding.evidence, "judged_in": url, "sources": per_source}
     return dataclasses.replace(finding, evidence=evidence)
@@ -107,7 +109,7 @@ def linked_findings(page: Page, item: Item, ctx: Context, *, content_complete: b
         if is_broken(attachment, ctx):
             fetch = attachment.fetch
             problem = fetch.error or f"HTTP {fetch.status}"
-            findings.append(Finding(Check.CONTENT, status, "broken_attachment",
+            findings.append(Finding(Check.CONTENT, status, Reason.BROKEN_ATTACHMENT,
                                     {"text": linking.link_label(attachment), "problem": problem},
                                     {"url": attachment.url, "final_url": fetch.final_url, "http_status": fetch.status,
                                      "error": fetch.error}))
@@ -116,7 +118,7 @@ def linked_findings(page: Page, item: Item, ctx: Context, *, content_complete: b
                     if _EVIDENCE_WORDS.search(link.text) or linking.names_item(link.text, item)]
     if placeholders:
         texts = [" ".join(link.text.split()) for link in placeholders[:MAX_LISTED]]
-        findings.append(Finding(Check.CONTENT, status, "placeholder_link",
+        findings.append(Finding(Check.CONTENT, status, Reason.PLACEHOLDER_LINK,
                                 {"text": ", ".join(texts), "count": len(placeholders)},
                                 {"links": [{"text": link.text, "href": link.url} for link in placeholders[:MAX_LISTED]]}))
     return findings

@@ -23,6 +23,7 @@ from ..dates import (
     month_name,
 )
 from ..models import Check, DocDate, Finding, Status
+from ..reasons import Reason
 
 __all__ = ["MONTH_GRACE_DAYS", "bare_months", "due_months", "judge_months", "month_key", "months_present"]
 
@@ -92,12 +93,12 @@ def judge_months(year: int, mentions: Sequence[Located], files: list[DocDate], t
     evidence = {**evidence, "months_found": present}
     if not missing:
         first, last = due[0], due[-1]
-        return [Finding(Check.FRESH, Status.PASS, "months_found",
+        return [Finding(Check.FRESH, Status.PASS, Reason.MONTHS_FOUND,
                         {"year": year, "count": len(due), "first": _label(*first, "th"), "last": _label(*last, "th"),
                          "first_en": _label(*first, "en"), "last_en": _label(*last, "en")}, evidence)]
     params = {"year": year, "months": ", ".join(_label(y, m, "th") for y, m in missing),
               "months_en": ", ".join(_label(y, m, "en") for y, m in missing), "count": len(missing)}
-    return [Finding(Check.FRESH, Status.FAIL, "missing_months", params,
+    return [Finding(Check.FRESH, Status.FAIL, Reason.MISSING_MONTHS, params,
                     {**evidence, "missing": [month_key(y, m) for y, m in missing]})]
 
 

@@ -53,6 +53,7 @@ from ..checklist import Item, Period
 from ..citations import citation_spans
 from ..dates import SOURCE_RANK, DateMention, file_dates, find_dates, fiscal_year_bounds, fiscal_year_of
 from ..models import Check, DocDate, Document, Finding, Status
+from ..reasons import Reason
 from ..thai import compact
 from .documents import ocr_evidence, read_by_ocr
 from .interface import Context, Page
@@ -127,7 +128,7 @@ CONTENT_SOURCES = ("title", "heading", "text")
 """Where a date read by OCR may have come from (a file's properties are not read by OCR)."""
 
 
-NO_YEAR_REASONS = ("no_date_found", "date_from_metadata")
+NO_YEAR_REASONS = (Reason.NO_DATE_FOUND, Reason.DATE_FROM_METADATA)
 """Findings that say the content gave no year: on a scan, OCR may have missed or garbled it."""
 
 
@@ -136,9 +137,9 @@ def _read_by_ocr(finding: Finding, doc: Document) -> Finding:
     (Tesseract reads ๖ as ๒: the scan must be checked by eye, not the data republished), and no
     year at all is ``year_unread_ocr``: the year printed on a scan may be one OCR garbled."""
     source = finding.evidence.get("source")
-    from_file = finding.reason == "stale_fiscal_year" and source not in CONTENT_SOURCES
+    from_file = finding.reason == Reason.STALE_FISCAL_YEAR and source not in CONTENT_SOURCES
     if finding.reason in NO_YEAR_REASONS or from_file:
-        return dataclasses.replace(finding, status=Status.UNVERIFIED, reason="year_unread_ocr",
+        return dataclasses.replace(finding, status=Status.UNVERIFIED, reason=Reason.YEAR_UNREAD_OCR,
                                    evidence={**finding.evidence, **ocr_evidence(doc), "text_source": doc.text_source,
                                              "was": finding.reason})
     if source not in CONTENT_SOURCES:
@@ -147,11 +148,11 @@ def _read_by_ocr(finding: Finding, doc: Document) -> Finding:
     params = dict(finding.params)
     if "found" in params:
         params["found"] = f"{params['found']} (OCR)"
-    if finding.reason != "stale_fiscal_year":
+    if finding.reason != Reason.STALE_FISCAL_YEAR:
         return dataclasses.replace(finding, params=params, evidence=evidence)
     year = int(finding.params.get("year", 0))
     misread = any(year in ocr_readings(y) for y in finding.evidence.get("years_found", ()))
-    return dataclasses.replace(finding, status=Status.UNVERIFIED, reason="stale_year_ocr", params=params,
+    return dataclasses.replace(finding, status=Status.UNVERIFIED, reason=Reason.STALE_YEAR_OCR, params=params,
                                evidence={**evidence, "downgraded_from": "fail", "may_be_misread_year": misread})
 
 
@@ -170,7 +171,7 @@ def ocr_readings(year: int) -> set[int]:
 def _judge(page: Page, item: Item, ctx: Context, doc: Document) -> list[Finding]:
     year = required_fiscal_year(item, ctx)
     if year is None:
-        return [Finding(Check.FRESH, Status.PASS, "no_period_required")]
+        return [Finding(Check.FRESH, Status.PASS, Reason.NO_PERIOD_REQUIRED)]
     seen = _mentions(doc, ctx)
     head, body = seen.head, seen.body
     files = file_dates(doc, page.fetch.headers)
@@ -288,7 +289,7 @@ def _year(year: int, period: Period, seen: _Seen, files: list[DocDate], doc: Doc
         covering = [f for f in statements or tier if _covers(f.mention, year)]
         if covering:
             best = min(covering, key=lambda f: _KIND_RANK.get(f.mention.kind, 9))
-            return [Finding(Check.FRESH, Status.PASS, "fiscal_year_found", _params(year),
+            return [Finding(Check.FRESH, Status.PASS, Reason.FISCAL_YEAR_FOUND, _params(year),
                             {**_found_evidence(best, evidence), "tier": name})]
         if not tier or not may_fail:
             continue
@@ -296,7 +297,7 @@ def _year(year: int, period: Period, seen: _Seen, files: list[DocDate], doc: Doc
         if all(y < year for y in years):
             newest = max(tier, key=lambda f: (f.mention.end, -_KIND_RANK.get(f.mention.kind, 9)))
             return [_stale(year, years, newest, [f.snippet for f in tier[:5]], {**evidence, "tier": name})]
-        return [Finding(Check.FRESH, Status.WARN, "fiscal_year_unclear",
+        return [Finding(Check.FRESH, Status.WARN, Reason.FISCAL_YEAR_UNCLEAR,
                         _params(year, found=", ".join(str(y) for y in years[-5:])),
                         {**evidence, "source": tier[0].source, "years_found": years, "tier": name,
                          "deciding": _deciding(max(tier, key=lambda f: f.mention.end)),
@@ -306,7 +307,7 @@ def _year(year: int, period: Period, seen: _Seen, files: list[DocDate], doc: Doc
 
 def _stale(year: int, years: list[int], newest: _Found, snippets: list[str], evidence: dict[str, Any]) -> Finding:
     """Every mention of the deciding source is older than ``year``; ``newest`` is the latest."""
-    return Finding(Check.FRESH, Status.FAIL, "stale_fiscal_year",
+    return Finding(Check.FRESH, Status.FAIL, Reason.STALE_FISCAL_YEAR,
                    _params(year, found=", ".join(str(y) for y in years[-5:])),
                    {**evidence, "source": newest.source, "years_found": years, "snippets": snippets,
                     "deciding": _deciding(newest)})
@@ -319,19 +320,19 @@ def _from_file_dates(year: int, period: Period, files: list[DocDate], doc: Docum
         years = sorted({fiscal_year_of(d.value) for d in cells})
         first = next((d for d in cells if fiscal_year_of(d.value) == year), None)
         if first is not None:
-            return [Finding(Check.FRESH, Status.PASS, "fiscal_year_found", _params(year),
+            return [Finding(Check.FRESH, Status.PASS, Reason.FISCAL_YEAR_FOUND, _params(year),
                             {**evidence, "source": "xlsx_cell", "matched": f"{first.field} = {first.value}",
                              "deciding": _file_deciding(first)})]
         if all(y < year for y in years):
             newest_cell = max(cells, key=lambda d: d.value)
-            return [Finding(Check.FRESH, Status.FAIL, "stale_fiscal_year",
+            return [Finding(Check.FRESH, Status.FAIL, Reason.STALE_FISCAL_YEAR,
                             _params(year, found=", ".join(str(y) for y in years[-5:])),
                             {**evidence, "source": "xlsx_cell", "years_found": years,
                              "snippets": [f"{d.field} = {d.value}" for d in cells[:5]],
                              "deciding": _file_deciding(newest_cell)})]
     own = [d for d in files if d.source != "xlsx_cell"]
     if not own:
-        return [Finding(Check.FRESH, Status.WARN, "no_date_found", _params(year), evidence)]
+        return [Finding(Check.FRESH, Status.WARN, Reason.NO_DATE_FOUND, _params(year), evidence)]
     start, _ = fiscal_year_bounds(year)
     newest = max(own, key=lambda d: (d.value, -SOURCE_RANK.get(d.source, 9)))
     lead = PLAN_LEAD_DAYS if period is Period.CURRENT_FISCAL_YEAR else 0
@@ -342,8 +343,8 @@ def _from_file_dates(year: int, period: Period, files: list[DocDate], doc: Docum
     # dates we set aside, so its file date alone cannot say it is stale either
     trusted = newest.source != "http_last_modified" and "citations_ignored" not in evidence
     if trusted and newest.value < start - dt.timedelta(days=lead):
-        return [Finding(Check.FRESH, Status.FAIL, "stale_fiscal_year", params, detail)]
-    return [Finding(Check.FRESH, Status.WARN, "date_from_metadata", params, detail)]
+        return [Finding(Check.FRESH, Status.FAIL, Reason.STALE_FISCAL_YEAR, params, detail)]
+    return [Finding(Check.FRESH, Status.WARN, Reason.DATE_FROM_METADATA, params, detail)]
 
 
 def _file_deciding(d: DocDate) -> dict[str, Any]:
@@ -358,22 +359,22 @@ def _half_year(year: int, seen: _Seen, files: list[DocDate], doc: Document,
     for found in mentions:
         m = found.mention
         if m.kind == "range" and start <= m.start <= dt.date(start.year, 10, 31) and m.end >= dt.date(start.year + 1, 3, 1):
-            return [Finding(Check.FRESH, Status.PASS, "half_year_found", _params(year),
+            return [Finding(Check.FRESH, Status.PASS, Reason.HALF_YEAR_FOUND, _params(year),
                             _found_evidence(found, evidence))]
     in_year = [f for f in mentions if _covers(f.mention, year)]
     text = compact(seen.text[:20000]).lower()
     phrase = next((p for p in HALF_YEAR_PHRASES if p in text), None)
     if phrase and in_year:
-        return [Finding(Check.FRESH, Status.PASS, "half_year_found", _params(year),
+        return [Finding(Check.FRESH, Status.PASS, Reason.HALF_YEAR_FOUND, _params(year),
                         {**_found_evidence(in_year[0], evidence), "phrase": phrase})]
     months = months_present(mentions, [], year)
     half = {month_key(start.year, 10), month_key(start.year, 11), month_key(start.year, 12),
             *(month_key(start.year + 1, m) for m in (1, 2, 3))}
     if half <= set(months):
-        return [Finding(Check.FRESH, Status.PASS, "half_year_found", _params(year),
+        return [Finding(Check.FRESH, Status.PASS, Reason.HALF_YEAR_FOUND, _params(year),
                         {**evidence, "source": "text", "months": sorted(half)})]
     if in_year:
-        return [Finding(Check.FRESH, Status.WARN, "half_year_unclear",
+        return [Finding(Check.FRESH, Status.WARN, Reason.HALF_YEAR_UNCLEAR,
                         _params(year, until=f"{march_end:%Y-%m-%d}"), _found_evidence(in_year[0], evidence))]
     return _year(year, Period.CURRENT_FISCAL_YEAR, seen, files, doc, evidence)
 

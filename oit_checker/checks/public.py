@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from ..checklist import Item
 from ..models import Check, Document, Finding, Status
+from ..reasons import Reason
 from .interface import Context, Page
 from .text import content_text
 
@@ -39,24 +40,24 @@ def check_public(page: Page, item: Item, ctx: Context) -> list[Finding]:
     body_head = fetch.body[:20000].decode("utf-8", errors="ignore")
     bot = _bot_wall(fetch.headers, body_head, status)
     if bot:
-        return [Finding(Check.PUBLIC, Status.UNVERIFIED, "bot_wall", {"detail": bot}, {**evidence, "why": bot})]
+        return [Finding(Check.PUBLIC, Status.UNVERIFIED, Reason.BOT_WALL, {"detail": bot}, {**evidence, "why": bot})]
     if status in (401, 403):
-        return [Finding(Check.PUBLIC, Status.FAIL, "login_wall", {"detail": f"HTTP {status}"}, evidence)]
+        return [Finding(Check.PUBLIC, Status.FAIL, Reason.LOGIN_WALL, {"detail": f"HTTP {status}"}, evidence)]
     if not 200 <= status < 300:
         return []
     final_path = urlsplit(fetch.final_url)
     if fetch.redirects and LOGIN_PATH.search(final_path.path + "?" + final_path.query):
         why = f"redirected to {fetch.final_url}"
-        return [Finding(Check.PUBLIC, Status.FAIL, "login_wall", {"detail": why}, {**evidence, "why": why})]
+        return [Finding(Check.PUBLIC, Status.FAIL, Reason.LOGIN_WALL, {"detail": why}, {**evidence, "why": why})]
     if doc is not None and "encrypted" in doc.warnings:  # a PDF/DOCX/XLSX that needs a password to open
-        return [Finding(Check.PUBLIC, Status.FAIL, "password_protected", {}, {**evidence, "kind": doc.kind})]
+        return [Finding(Check.PUBLIC, Status.FAIL, Reason.PASSWORD_PROTECTED, {}, {**evidence, "kind": doc.kind})]
     why, wall = _login_form(page, doc, ctx) if doc is not None and doc.kind == "html" and doc.password_inputs \
         else ("", Status.PASS)
     if why:
-        return [Finding(Check.PUBLIC, wall, "login_wall", {"detail": why}, {**evidence, "why": why})]
+        return [Finding(Check.PUBLIC, wall, Reason.LOGIN_WALL, {"detail": why}, {**evidence, "why": why})]
     if doc is not None and doc.password_inputs:
         evidence["login_box_beside_content"] = True
-    return [Finding(Check.PUBLIC, Status.PASS, "public", {}, evidence)]
+    return [Finding(Check.PUBLIC, Status.PASS, Reason.PUBLIC, {}, evidence)]
 
 
 def _login_form(page: Page, doc: Document, ctx: Context) -> tuple[str, Status]:

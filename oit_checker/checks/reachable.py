@@ -13,7 +13,8 @@ import hashlib
 from urllib.parse import urlsplit
 
 from ..checklist import Item
-from ..models import Check, Finding, Status
+from ..models import NO_BROWSER, Check, Finding, Status
+from ..reasons import Reason
 from ..thai import compact
 from .content import _Text, judged_text, match_element
 from .interface import Context, Page
@@ -21,10 +22,10 @@ from .linked import own_server_down
 from .text import content_headings, content_text
 
 NETWORK_ERRORS = {
-    "timeout": Status.UNVERIFIED, "dns_error": Status.UNVERIFIED, "connect_error": Status.UNVERIFIED,
-    "rate_limited": Status.UNVERIFIED, "blocked_address": Status.UNVERIFIED,
-    "tls_handshake_failed": Status.UNVERIFIED, "host_unresponsive": Status.UNVERIFIED,
-    "bad_response": Status.UNVERIFIED, "redirect_loop": Status.FAIL, "too_many_redirects": Status.FAIL,
+    Reason.TIMEOUT: Status.UNVERIFIED, Reason.DNS_ERROR: Status.UNVERIFIED, Reason.CONNECT_ERROR: Status.UNVERIFIED,
+    Reason.RATE_LIMITED: Status.UNVERIFIED, Reason.BLOCKED_ADDRESS: Status.UNVERIFIED,
+    Reason.TLS_HANDSHAKE_FAILED: Status.UNVERIFIED, Reason.HOST_UNRESPONSIVE: Status.UNVERIFIED,
+    Reason.BAD_RESPONSE: Status.UNVERIFIED, Reason.REDIRECT_LOOP: Status.FAIL, Reason.TOO_MANY_REDIRECTS: Status.FAIL,
 }
 LEFT_TO_PUBLIC = frozenset({401, 403, 999})
 """Statuses the public check judges (login wall or bot wall)."""
@@ -51,37 +52,39 @@ def check_reachable(page: Page, item: Item, ctx: Context) -> list[Finding]:
     fetch = page.fetch
     evidence = {"final_url": fetch.final_url, "http_status": fetch.status, "attempts": fetch.attempts}
     if fetch.error:
+        # (``no_browser`` never reaches here: the browser pass keeps the HTTP page then)
+        error = Reason.BROWSER_FAILED if fetch.error == NO_BROWSER else fetch.error
         if own_server_down(fetch, ctx):
-            return [Finding(Check.REACHABLE, Status.FAIL, fetch.error, {"detail": fetch.error_detail, "fix": "own_host"},
+            return [Finding(Check.REACHABLE, Status.FAIL, error, {"detail": fetch.error_detail, "fix": "own_host"},
                             {**evidence, "homepage_ok": True, "homepage": ctx.homepage})]
         # An error this table does not know is still no proof against the agency: unverified.
-        return [Finding(Check.REACHABLE, NETWORK_ERRORS.get(fetch.error, Status.UNVERIFIED), fetch.error,
+        return [Finding(Check.REACHABLE, NETWORK_ERRORS.get(error, Status.UNVERIFIED), error,
                         {"detail": fetch.error_detail, "limit": len(fetch.redirects) - 1}, evidence)]
     status = fetch.status or 0
     params = {"http_status": status}
     findings: list[Finding] = []
     if fetch.tls_error:
-        findings.append(Finding(Check.REACHABLE, Status.WARN, "tls_error", {"detail": fetch.tls_error}, evidence))
+        findings.append(Finding(Check.REACHABLE, Status.WARN, Reason.TLS_ERROR, {"detail": fetch.tls_error}, evidence))
     if status in LEFT_TO_PUBLIC:
         return findings
     if status >= 500:
-        return [*findings, Finding(Check.REACHABLE, Status.UNVERIFIED, "server_error", params, evidence)]
+        return [*findings, Finding(Check.REACHABLE, Status.UNVERIFIED, Reason.SERVER_ERROR, params, evidence)]
     if status == 404:
-        return [*findings, Finding(Check.REACHABLE, Status.FAIL, "http_404", params, evidence)]
+        return [*findings, Finding(Check.REACHABLE, Status.FAIL, Reason.HTTP_404, params, evidence)]
     if status == 410:
-        return [*findings, Finding(Check.REACHABLE, Status.FAIL, "http_410", params, evidence)]
+        return [*findings, Finding(Check.REACHABLE, Status.FAIL, Reason.HTTP_410, params, evidence)]
     if not 200 <= status < 300:
-        return [*findings, Finding(Check.REACHABLE, Status.FAIL, "http_client_error", params, evidence)]
+        return [*findings, Finding(Check.REACHABLE, Status.FAIL, Reason.HTTP_CLIENT_ERROR, params, evidence)]
     soft = _soft_404(page, item, ctx)
     if soft:
-        return [*findings, Finding(Check.REACHABLE, Status.FAIL, "soft_404", params, {**evidence, "why": soft})]
-    findings.append(Finding(Check.REACHABLE, Status.PASS, "reachable", params, evidence))
+        return [*findings, Finding(Check.REACHABLE, Status.FAIL, Reason.SOFT_404, params, {**evidence, "why": soft})]
+    findings.append(Finding(Check.REACHABLE, Status.PASS, Reason.REACHABLE, params, evidence))
     if len(fetch.redirects) >= LONG_CHAIN:
         chain = [r.url for r in fetch.redirects] + [fetch.final_url]
-        findings.append(Finding(Check.REACHABLE, Status.WARN, "long_redirect_chain",
+        findings.append(Finding(Check.REACHABLE, Status.WARN, Reason.LONG_REDIRECT_CHAIN,
                                 {"hops": len(fetch.redirects)}, {"redirects": chain}))
     if fetch.truncated:
-        findings.append(Finding(Check.REACHABLE, Status.WARN, "body_truncated",
+        findings.append(Finding(Check.REACHABLE, Status.WARN, Reason.BODY_TRUNCATED,
                                 {"limit_mb": round(ctx.max_body_bytes / 2**20)}, evidence))
     return findings
 

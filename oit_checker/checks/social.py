@@ -12,6 +12,7 @@ from typing import Any
 from ..checklist import Item
 from ..messages import social_why
 from ..models import Check, Finding, Status
+from ..reasons import Reason
 from ..social import SocialRules, SocialVerdict, judge, load_rules
 from .content import check_content
 from .fresh import check_fresh
@@ -26,7 +27,7 @@ def verdict_finding(verdict: SocialVerdict, final_url: str) -> Finding:
     """The public check's finding for a social verdict."""
     th, en = social_why(verdict.why)
     params: dict[str, Any] = {"network": verdict.network.name, "why": th, "why_en": en}
-    if verdict.reason == "bot_wall":
+    if verdict.reason == Reason.BOT_WALL:
         params = {"detail": f"{verdict.network.name}: {en}"}
     evidence = {"network": verdict.network.id, "rule": verdict.why, "matched": list(verdict.matched),
                 "final_url": final_url}
@@ -58,7 +59,7 @@ def with_social_verdict(findings: list[Finding], page: Page, item: Item, ctx: Co
     the HTTP check saw stays; a verdict other than ``pass`` drops fresh and content (the page's
     text is then not the agency's); a ``pass`` with nothing else blocking runs fresh and content
     the generic check had stopped (``check_fresh``, not ``check_fresh_linked``: as it always did)."""
-    if any(f.reason == "bot_wall" for f in findings if f.check is Check.PUBLIC):
+    if any(f.reason == Reason.BOT_WALL for f in findings if f.check is Check.PUBLIC):
         return findings
     verdict = social_verdict(page, ctx)
     if verdict is None:

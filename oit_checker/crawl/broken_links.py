@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ..fetch.interface import Fetcher
 from ..models import BrokenLink, FetchResult
-from ..reasons import default_status
+from ..reasons import Reason, default_status
 from .graph import EXCLUDED, FETCHED, INTERNAL, ROBOTS, LinkGraph
 from .options import CrawlOptions
 from .robots import RobotsCache
@@ -34,7 +34,7 @@ async def check_links(graph: LinkGraph, watched: Watched, *, fetcher: Fetcher, r
             try:
                 await _probe(graph, uid, fetcher, robots, blocked_reason, options)
             except Exception as exc:  # noqa: BLE001 - one bad link never stops the link check
-                graph.set_failure(uid, ("internal_error", f"{type(exc).__name__}: {exc}"[:200]))
+                graph.set_failure(uid, (Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"[:200]))
 
     if pending:
         await asyncio.gather(*(worker() for _ in range(min(options.workers, len(pending)))))
@@ -62,7 +62,7 @@ async def _probe(graph: LinkGraph, uid: int, fetcher: Fetcher, robots: RobotsCac
     graph.mark(uid, FETCHED)
     blocked = blocked_reason(url)
     if blocked:
-        graph.set_failure(uid, ("blocked_address", blocked))
+        graph.set_failure(uid, (Reason.BLOCKED_ADDRESS, blocked))
         return
     if options.obey_robots and graph.flags(uid) & INTERNAL:
         rules = await robots.rules(url)
@@ -72,5 +72,5 @@ async def _probe(graph: LinkGraph, uid: int, fetcher: Fetcher, robots: RobotsCac
     try:
         result = await fetcher.fetch_capped(url, lambda headers: 0)
     except Exception as exc:  # noqa: BLE001
-        result = FetchResult(url=url, final_url=url, error="internal_error", error_detail=str(exc)[:200])
+        result = FetchResult(url=url, final_url=url, error=Reason.INTERNAL_ERROR, error_detail=str(exc)[:200])
     graph.set_result(uid, result, crawled=False)  # checked, not crawled

@@ -15,6 +15,7 @@ from ..extract.links import FoundLink, PageLinks, html_links, pdf_links
 from ..fetch.interface import BodyCap, Fetcher
 from ..fetch.shared import SharedFetches
 from ..models import FetchResult
+from ..reasons import Reason
 from ..urls import blocked_reason, host_matches, host_of, page_key
 from .boilerplate import Boilerplate
 from .broken_links import check_links
@@ -188,7 +189,7 @@ class Crawler:
         try:
             await self._visit_one(uid, depth, follow=follow)
         except Exception as exc:  # noqa: BLE001 - one bad URL never stops the crawl
-            failure = ("internal_error", f"{type(exc).__name__}: {exc}"[:200])
+            failure = (Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"[:200])
             self.graph.set_failure(uid, failure)
             self.graph.mark_unread(uid, failure)
 
@@ -211,7 +212,7 @@ class Crawler:
         graph.mark(uid, FETCHED)
         blocked = self._blocked_reason(url)
         if blocked:
-            graph.set_failure(uid, ("blocked_address", blocked))
+            graph.set_failure(uid, (Reason.BLOCKED_ADDRESS, blocked))
             return
         if self.options.obey_robots and not (uid == 0 or flags & ITEM):
             rules = await self._robots.rules(url)
@@ -231,7 +232,7 @@ class Crawler:
                 pdf = self.options.pdf_links == "all" or (self.options.pdf_links == "oit" and uid in self._oit_files)
                 result = await self.fetcher.fetch_capped(url, self._pdf_cap if pdf else self._page_cap)
         except Exception as exc:  # noqa: BLE001 - one bad URL never stops the crawl
-            result = FetchResult(url=url, final_url=url, error="internal_error",
+            result = FetchResult(url=url, final_url=url, error=Reason.INTERNAL_ERROR,
                                  error_detail=f"{type(exc).__name__}: {exc}"[:200])
         if self.progress is not None:
             self.progress(graph.fetches)
@@ -289,17 +290,17 @@ class Crawler:
         if self.renderer is None or self._render_slots <= 0:
             why = "no browser for the crawl" if self.renderer is None else \
                 f"max_rendered = {self.options.max_rendered} reached"
-            self.graph.mark_unread(uid, ("needs_browser", why))
+            self.graph.mark_unread(uid, (Reason.NEEDS_BROWSER, why))
             return page
         self._render_slots -= 1
         try:
             result = await self.renderer(url)
         except Exception as exc:  # noqa: BLE001 - a browser failure never stops the crawl
-            result = FetchResult(url=url, final_url=url, error="browser_failed", error_detail=str(exc)[:200])
+            result = FetchResult(url=url, final_url=url, error=Reason.BROWSER_FAILED, error_detail=str(exc)[:200])
         if result is None or not result.ok or not result.body:
             detail = "the browser could not open it" if result is None else \
                 (result.error or f"HTTP {result.status}") + (f": {result.error_detail}" if result.error_detail else "")
-            self.graph.mark_unread(uid, ("needs_browser", detail[:200]))
+            self.graph.mark_unread(uid, (Reason.NEEDS_BROWSER, detail[:200]))
             return page
         self.graph.rendered += 1
         try:

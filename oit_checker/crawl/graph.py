@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..models import BrokenLink, CrawlSummary, FetchResult
+from ..reasons import Reason
 from ..urls import host_matches, host_of, page_key
 from .options import CrawlOptions
 from .pages import looks_like_file
@@ -25,11 +26,12 @@ INTERNAL, FETCHED, PARSED, ITEM, ROBOTS, HINT, QUEUED, EXCLUDED = (1 << i for i 
 """A URL's flags (one byte each): on the main website, fetched, read for links, a configured
 item URL, disallowed by robots.txt, linked with OIT-ish words, queued, excluded by a pattern."""
 
-UNREAD_PROBLEMS = frozenset({"bot_wall", "rate_limited", "server_error", "needs_browser"})
+UNREAD_PROBLEMS = frozenset({Reason.BOT_WALL, Reason.RATE_LIMITED, Reason.SERVER_ERROR, Reason.NEEDS_BROWSER})
 """Failures (besides every network error) that leave a page's links unknown: the page exists
 but the crawl could not see it. 404/410 (gone), 401/403 (a login wall a person meets too) and
 addresses refused by policy are answers, not gaps."""
-_NOT_GAPS = frozenset({"http_404", "http_410", "login_wall", "http_client_error", "blocked_address"})
+_NOT_GAPS = frozenset({Reason.HTTP_404, Reason.HTTP_410, Reason.LOGIN_WALL, Reason.HTTP_CLIENT_ERROR,
+                       Reason.BLOCKED_ADDRESS})
 
 
 class UnreadPage(NamedTuple):
@@ -311,13 +313,13 @@ def _failure(result: FetchResult) -> tuple[str, str] | None:
         return f"http_{status}", ""
     if status in (401, 403, 999):
         if "cf-mitigated" in result.headers or status == 999:
-            return "bot_wall", f"cf-mitigated: {result.headers['cf-mitigated']}" if status != 999 else "HTTP 999"
-        return "login_wall", f"HTTP {status}"
+            return Reason.BOT_WALL, f"cf-mitigated: {result.headers['cf-mitigated']}" if status != 999 else "HTTP 999"
+        return Reason.LOGIN_WALL, f"HTTP {status}"
     if status == 429:
-        return "rate_limited", ""
+        return Reason.RATE_LIMITED, ""
     if status >= 500:
-        return "server_error", ""
-    return "http_client_error", ""
+        return Reason.SERVER_ERROR, ""
+    return Reason.HTTP_CLIENT_ERROR, ""
 
 
 def _is_gap(failure: tuple[str, str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models import Document, FetchResult
+from ..reasons import Reason
 from .html import extract_html
 from .office import extract_docx, extract_legacy, extract_xlsx, sniff_office
 from .options import DEFAULT_OPTIONS, ExtractOptions
@@ -50,8 +51,8 @@ def sniff_kind(fetch: FetchResult) -> str:
 def extract(fetch: FetchResult, options: ExtractOptions = DEFAULT_OPTIONS) -> Document:
     """The ``Document`` for a successful fetch; unknown formats give an empty document."""
     doc = _extract(fetch, options)
-    if fetch.truncated and "corrupt_file" in doc.warnings:  # cut at [http] max_body_mb: not the agency's fault
-        return Document(kind=doc.kind, text_source="none", warnings=("extract_failed",),
+    if fetch.truncated and Reason.CORRUPT_FILE in doc.warnings:  # cut at [http] max_body_mb: not the agency's fault
+        return Document(kind=doc.kind, text_source="none", warnings=(Reason.EXTRACT_FAILED,),
                         metadata={"error": "the file was cut at the download size limit ([http] max_body_mb)"})
     return doc
 
@@ -68,4 +69,4 @@ def _extract(fetch: FetchResult, options: ExtractOptions) -> Document:
         return extract_xlsx(fetch.body, options)
     if kind in ("doc", "xls"):
         return extract_legacy(fetch.body, kind)
-    return Document(kind=kind, text_source="none", warnings=("unsupported_format",))
+    return Document(kind=kind, text_source="none", warnings=(Reason.UNSUPPORTED_FORMAT,))

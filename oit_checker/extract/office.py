@@ -31,6 +31,7 @@ from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
 
 from ..dates import parse_w3c_date
 from ..models import DocDate, Document, Table
+from ..reasons import Reason
 from .html import fold
 from .options import DEFAULT_OPTIONS, Budget, ExtractOptions, ExtractTimeout
 
@@ -85,7 +86,7 @@ def extract_legacy(body: bytes, kind: str) -> Document:
     """DOC/XLS (binary Office formats) are not read: say so, or that the file is encrypted."""
     if body.startswith(OLE_MAGIC) and _utf16("EncryptedPackage") in body:
         return Document(kind=kind, text_source="none", warnings=("encrypted",))
-    return Document(kind=kind, text_source="none", warnings=("legacy_format",), metadata={"format": kind})
+    return Document(kind=kind, text_source="none", warnings=(Reason.LEGACY_FORMAT,), metadata={"format": kind})
 
 
 class _Problem(Exception):
@@ -103,16 +104,16 @@ def _failed(kind: str, problem: _Problem) -> Document:
 
 def _open_zip(body: bytes, kind: str, options: ExtractOptions) -> zipfile.ZipFile:
     if body.startswith(OLE_MAGIC):
-        raise _Problem("encrypted" if _utf16("EncryptedPackage") in body else "corrupt_file",
+        raise _Problem("encrypted" if _utf16("EncryptedPackage") in body else Reason.CORRUPT_FILE,
                        "an OLE container, not an OOXML zip")
     try:
         archive = zipfile.ZipFile(io.BytesIO(body))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _Problem("corrupt_file", f"not a readable {kind.upper()} (zip): {exc}") from exc
+        raise _Problem(Reason.CORRUPT_FILE, f"not a readable {kind.upper()} (zip): {exc}") from exc
     declared = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ENTRIES or declared > options.max_decompressed_bytes:
-        raise _Problem("too_large", f"{len(entries)} entries expanding to {declared:,} bytes "
+        raise _Problem(Reason.TOO_LARGE, f"{len(entries)} entries expanding to {declared:,} bytes "
                                     f"(cap {options.max_decompressed_bytes:,})")
     return archive
 
@@ -154,7 +155,7 @@ def extract_docx(body: bytes, options: ExtractOptions = DEFAULT_OPTIONS) -> Docu
         archive = _open_zip(body, "docx", options)
         stream = _member(archive, "word/document.xml")
         if stream is None:
-            raise _Problem("corrupt_file", "word/document.xml is missing")
+            raise _Problem(Reason.CORRUPT_FILE, "word/document.xml is missing")
         headings_styles = _heading_styles(archive)
         reader = _DocxReader(headings_styles, budget)
         partly = False
@@ -170,9 +171,9 @@ def extract_docx(body: bytes, options: ExtractOptions = DEFAULT_OPTIONS) -> Docu
     except _Problem as problem:
         return _failed("docx", problem)
     except (ParseError, DefusedXmlException) as exc:
-        return _failed("docx", _Problem("corrupt_file", f"broken XML: {exc}"))
+        return _failed("docx", _Problem(Reason.CORRUPT_FILE, f"broken XML: {exc}"))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # a damaged entry (bad CRC, truncated)
-        return _failed("docx", _Problem("corrupt_file", f"{type(exc).__name__}: {exc}"))
+        return _failed("docx", _Problem(Reason.CORRUPT_FILE, f"{type(exc).__name__}: {exc}"))
     text = fold("\n".join(reader.lines))[:MAX_TEXT_CHARS]
     extraction: dict[str, Any] = {"paragraphs": reader.paragraphs, "tables": len(reader.tables)}
     if partly:
@@ -328,7 +329,7 @@ def extract_xlsx(body: bytes, options: ExtractOptions = DEFAULT_OPTIONS) -> Docu
     except ExtractTimeout:
         why_partly = "timeout"
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken parts
-        return _failed("xlsx", _Problem("corrupt_file", f"{type(exc).__name__}: {exc}"))
+        return _failed("xlsx", _Problem(Reason.CORRUPT_FILE, f"{type(exc).__name__}: {exc}"))
     finally:
         book.close()
     extraction: dict[str, Any] = {"sheets": len(book.sheetnames), "cells": cells, "date_cells": len(dates)}
@@ -350,7 +351,7 @@ def _load_workbook(body: bytes) -> Any:
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions, not our problem
             return openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises KeyError, InvalidFileException, XML errors …
-        raise _Problem("corrupt_file", f"{type(exc).__name__}: {exc}") from exc
+        raise _Problem(Reason.CORRUPT_FILE, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:

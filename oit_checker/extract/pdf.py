@@ -32,6 +32,7 @@ from typing import Any
 
 from ..dates import parse_pdf_date
 from ..models import DocDate, Document
+from ..reasons import Reason
 from .html import fold
 from .ocr import ocr_pages, ocr_unavailable_reason
 from .options import DEFAULT_OPTIONS, Budget, ExtractOptions
@@ -78,7 +79,7 @@ def extract_pdf(body: bytes, options: ExtractOptions = DEFAULT_OPTIONS) -> Docum
             return _timed_out(info)
     if pages_text is None:
         if info.error:
-            return Document(kind="pdf", text_source="none", warnings=("corrupt_file",),
+            return Document(kind="pdf", text_source="none", warnings=(Reason.CORRUPT_FILE,),
                             metadata={"error": info.error})
         return _timed_out(info)
     pages = info.pages or len(pages_text)
@@ -109,12 +110,13 @@ def extract_pdf(body: bytes, options: ExtractOptions = DEFAULT_OPTIONS) -> Docum
             text_source = "ocr" if len(to_ocr) == len(pages_text) else f"{source}+ocr"
         if unread:
             extraction["unread_pages"] = [i + 1 for i in unread]
-            why = "unreadable_text_layer" if 2 * len(set(unread) & set(garbled)) >= len(unread) else "no_text_layer"
+            mostly_garbled = 2 * len(set(unread) & set(garbled)) >= len(unread)
+            why = Reason.UNREADABLE_TEXT_LAYER if mostly_garbled else Reason.NO_TEXT_LAYER
             if len(unread) * 2 >= len(pages_text):
                 warnings.append(why)
             elif "partly_read" not in warnings:
                 warnings.append("partly_read")
-                extraction["why_partly"] = "scanned_pages" if why == "no_text_layer" else why
+                extraction["why_partly"] = "scanned_pages" if why == Reason.NO_TEXT_LAYER else why
     text = "\n".join(t for t in pages_text if t)[:MAX_TEXT_CHARS]
     return Document(kind="pdf", text=text, title=info.metadata.get("Title", "").strip(), headings=_headings(text),
                     pages=pages, text_source=text_source, metadata=info.metadata, warnings=tuple(warnings),
@@ -161,7 +163,7 @@ def _sample(text: str) -> str:
 
 def _timed_out(info: _Inspection) -> Document:
     return Document(kind="pdf", text_source="none", pages=info.pages, metadata=info.metadata,
-                    warnings=("extract_timeout",), dates=_metadata_dates(info.metadata))
+                    warnings=(Reason.EXTRACT_TIMEOUT,), dates=_metadata_dates(info.metadata))
 
 
 def _clean(text: str) -> str:

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..models import FetchResult, Redirect
+from ..models import NO_BROWSER, FetchError, FetchResult, Redirect
+from ..reasons import Reason
 from .addresses import AddressPolicy
 from .browser_guard import AddressGuard, was_refused
 from .browser_launch import CHROMIUM_ARGS, Generation, Launcher, NoBrowser, process_id, quietly
@@ -39,20 +40,20 @@ if TYPE_CHECKING:
 
 MAX_RESTARTS = 3
 VIEWPORT = (1280, 900)
-BROWSER_PROBLEMS = frozenset({"no_browser", "browser_crashed", "browser_failed"})
+BROWSER_PROBLEMS = frozenset({NO_BROWSER, Reason.BROWSER_CRASHED, Reason.BROWSER_FAILED})
 """``FetchResult.error`` codes that mean the browser, not the website, failed."""
 RENDERED_BY = "chromium"
-BLOCKED = "blocked_address"
+BLOCKED = Reason.BLOCKED_ADDRESS
 """``FetchResult.error`` of a page whose URL, or a redirect on its way, the address policy refused."""
 _CLOSED = ("has been closed", "Target crashed", "Browser closed", "Connection closed", "browser has disconnected")
 _NET_ERRORS = {
-    "ERR_NAME_NOT_RESOLVED": "dns_error", "ERR_NAME_RESOLUTION_FAILED": "dns_error",
-    "ERR_CONNECTION_REFUSED": "connect_error", "ERR_CONNECTION_RESET": "connect_error",
-    "ERR_CONNECTION_CLOSED": "connect_error", "ERR_EMPTY_RESPONSE": "connect_error",
-    "ERR_ADDRESS_UNREACHABLE": "connect_error", "ERR_CONNECTION_FAILED": "connect_error",
-    "ERR_INTERNET_DISCONNECTED": "connect_error", "ERR_TIMED_OUT": "timeout",
-    "ERR_CONNECTION_TIMED_OUT": "timeout", "ERR_TOO_MANY_REDIRECTS": "too_many_redirects",
-    "ERR_SSL_PROTOCOL_ERROR": "tls_handshake_failed", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH": "tls_handshake_failed",
+    "ERR_NAME_NOT_RESOLVED": Reason.DNS_ERROR, "ERR_NAME_RESOLUTION_FAILED": Reason.DNS_ERROR,
+    "ERR_CONNECTION_REFUSED": Reason.CONNECT_ERROR, "ERR_CONNECTION_RESET": Reason.CONNECT_ERROR,
+    "ERR_CONNECTION_CLOSED": Reason.CONNECT_ERROR, "ERR_EMPTY_RESPONSE": Reason.CONNECT_ERROR,
+    "ERR_ADDRESS_UNREACHABLE": Reason.CONNECT_ERROR, "ERR_CONNECTION_FAILED": Reason.CONNECT_ERROR,
+    "ERR_INTERNET_DISCONNECTED": Reason.CONNECT_ERROR, "ERR_TIMED_OUT": Reason.TIMEOUT,
+    "ERR_CONNECTION_TIMED_OUT": Reason.TIMEOUT, "ERR_TOO_MANY_REDIRECTS": Reason.TOO_MANY_REDIRECTS,
+    **dict.fromkeys(("ERR_SSL_PROTOCOL_ERROR", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"), Reason.TLS_HANDSHAKE_FAILED),
 }
 
 
@@ -123,7 +124,7 @@ class BrowserFetcher(Fetcher):
         self._pages = asyncio.Semaphore(self.options.max_pages)
         self._lock = asyncio.Lock()
         self._current: Generation | None = None
-        self.problem: str | None = None
+        self.problem: FetchError | None = None
         """Why no browser can be used (``no_browser``), once known."""
         self.problem_detail = ""
         self.description = ""
@@ -158,7 +159,7 @@ class BrowserFetcher(Fetcher):
         except NoBrowser:
             return False
         except Exception as exc:  # noqa: BLE001 - e.g. the Playwright driver cannot start
-            self.problem, self.problem_detail = "browser_failed", f"{type(exc).__name__}: {exc}"[:300]
+            self.problem, self.problem_detail = Reason.BROWSER_FAILED, f"{type(exc).__name__}: {exc}"[:300]
             return False
 
     async def aclose(self) -> None:
@@ -202,8 +203,8 @@ class BrowserFetcher(Fetcher):
             except NoBrowser as exc:
                 return _failed(url, exc.code, exc.detail, started)
             except Exception as exc:  # noqa: BLE001 - e.g. the Playwright driver cannot start
-                self.problem, self.problem_detail = "browser_failed", f"{type(exc).__name__}: {exc}"[:300]
-                return _failed(url, "browser_failed", self.problem_detail, started)
+                self.problem, self.problem_detail = Reason.BROWSER_FAILED, f"{type(exc).__name__}: {exc}"[:300]
+                return _failed(url, Reason.BROWSER_FAILED, self.problem_detail, started)
             self.active += 1
             try:
                 async with asyncio.timeout(self.options.page_timeout):
@@ -215,12 +216,13 @@ class BrowserFetcher(Fetcher):
             except TimeoutError:
                 if not generation.browser.is_connected():
                     return self._crashed(generation, url, "the browser exited", started)
-                return _failed(url, "browser_failed", f"page not done after {self.options.page_timeout:g} s", started)
+                return _failed(url, Reason.BROWSER_FAILED, f"page not done after {self.options.page_timeout:g} s",
+                               started)
             except Exception as exc:  # noqa: BLE001 - Playwright errors of every kind end as a result
                 message = f"{type(exc).__name__}: {exc}".split("\n")[0][:300]
                 if not generation.browser.is_connected() or any(mark in message for mark in _CLOSED):
                     return self._crashed(generation, url, message, started)
-                return _failed(url, _net_error(message) or "browser_failed", message, started)
+                return _failed(url, _net_error(message) or Reason.BROWSER_FAILED, message, started)
             finally:
                 self.active -= 1
                 generation.in_flight -= 1
@@ -231,12 +233,12 @@ class BrowserFetcher(Fetcher):
         if not generation.crashed:
             generation.crashed = True
             self.crashes += 1
-        return _failed(url, "browser_crashed", detail, started)
+        return _failed(url, Reason.BROWSER_CRASHED, detail, started)
 
     async def _generation_locked(self) -> Generation:
         """The browser to use now (call with ``_lock`` held): launched, relaunched or recycled."""
         if self._closed:
-            raise NoBrowser("browser_failed", "the browser fetcher is closed")
+            raise NoBrowser(Reason.BROWSER_FAILED, "the browser fetcher is closed")
         if self.problem:
             raise NoBrowser(self.problem, self.problem_detail)
         current = self._current
@@ -251,7 +253,8 @@ class BrowserFetcher(Fetcher):
                 current.crashed = True
                 self.crashes += 1
             if self.restarts >= self.options.max_restarts:
-                raise NoBrowser("browser_crashed", f"the browser crashed {self.crashes} times; not restarted again")
+                raise NoBrowser(Reason.BROWSER_CRASHED,
+                                f"the browser crashed {self.crashes} times; not restarted again")
             self.restarts += 1
         self._current = Generation(await self._launch())
         return self._current
@@ -306,7 +309,7 @@ class BrowserFetcher(Fetcher):
                                    tuple(blocked) or (refused,))
                 raise
             if not await _loaded(page, page_left, self.options.navigation_timeout - (time.monotonic() - started)):
-                return _failed(url, "timeout", f"no load event after {self.options.navigation_timeout:g} s",
+                return _failed(url, Reason.TIMEOUT, f"no load event after {self.options.navigation_timeout:g} s",
                                started, tuple(blocked))
             if settle and self.options.idle_wait > 0:
                 try:
@@ -429,18 +432,18 @@ async def _redirect_chain(response: Response) -> tuple[Redirect, ...]:
     return tuple(reversed(hops))
 
 
-def _net_error(message: str) -> str | None:
+def _net_error(message: str) -> Reason | None:
     for code, reason in _NET_ERRORS.items():
         if code in message:
             return reason
     if "ERR_CERT" in message:
-        return "tls_handshake_failed"
+        return Reason.TLS_HANDSHAKE_FAILED
     if "Timeout" in message and "goto" in message.lower():
-        return "timeout"
+        return Reason.TIMEOUT
     return None
 
 
-def _failed(url: str, error: str, detail: str, started: float, blocked: tuple[str, ...] = ()) -> Rendered:
+def _failed(url: str, error: FetchError, detail: str, started: float, blocked: tuple[str, ...] = ()) -> Rendered:
     return Rendered(FetchResult(url=url, final_url=url, error=error, error_detail=detail,
                                 elapsed=round(time.monotonic() - started, 3),
                                 fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

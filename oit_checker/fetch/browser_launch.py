@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from ..models import NO_BROWSER, FetchError
+from ..reasons import Reason
 from .browser_guard import AddressGuard
 from .proxy import ProxySettings
 from .serve_from import OriginMap
@@ -49,7 +51,7 @@ class Generation:
 class NoBrowser(Exception):
     """No browser can be started: ``code`` is ``no_browser``, ``browser_failed`` or ``browser_crashed``."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: FetchError, detail: str) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
@@ -102,7 +104,7 @@ class Launcher:
                 pass
             self.path, self.source, problem = find_browser(self._configured, own)
             if problem:
-                raise NoBrowser("no_browser", problem)
+                raise NoBrowser(NO_BROWSER, problem)
         try:
             browser = await self._playwright.chromium.launch(
                 executable_path=self.path, headless=True, args=[*self._args, *resolver_rules(self._origins)],
@@ -110,14 +112,14 @@ class Launcher:
                 proxy=playwright_proxy(self._proxy))
         except Exception as exc:  # noqa: BLE001 - a browser that cannot start is a finding, not a crash
             detail = f"{type(exc).__name__}: {exc}".split("\n")[0][:300]
-            raise NoBrowser("browser_failed", detail) from exc
+            raise NoBrowser(Reason.BROWSER_FAILED, detail) from exc
         if guard.needed:
             try:
                 await guard.attach(browser)
             except Exception as exc:  # no guard, no pages: a page must never go out unchecked
                 await quietly(browser.close(), 10)
                 detail = f"address guard: {type(exc).__name__}: {exc}".split("\n")[0][:300]
-                raise NoBrowser("browser_failed", detail) from exc
+                raise NoBrowser(Reason.BROWSER_FAILED, detail) from exc
         return browser
 
     async def stop(self) -> None:

@@ -16,11 +16,12 @@ from enum import StrEnum
 from ..checklist import Checklist
 from ..exit_codes import ExitCode, exit_code
 from ..models import AuditResult, ItemResult, Status
+from ..reasons import Reason
 from ..store import deciding_url, primary_finding
 
 WORST_ORDER = (Status.FAIL, Status.UNVERIFIED, Status.WARN, Status.PASS)
 """An agency's worst verdict, most serious first (the order of ``agencies_by_worst``)."""
-NO_URL_REASON = "no_url_given"
+NO_URL_REASON = Reason.NO_URL_GIVEN
 
 
 class AgencyState(StrEnum):

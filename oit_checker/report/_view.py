@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from ..deadline import deadline_message, deadline_status
 from ..messages import reason_fix, reason_message, status_label, ui
 from ..models import AuditResult, Check, Finding, ItemResult, Status, UrlResult
+from ..reasons import Reason
 from .crawl_section import broken_link_dict
 
 STATUS_ORDER = (Status.PASS, Status.WARN, Status.FAIL, Status.UNVERIFIED)
@@ -317,9 +318,9 @@ def explanation(item: ItemResult, lang: str, base_url: str) -> str:
     if heading:
         parts.append(ui("explain_heading", lang, heading=heading))
     for finding in url.findings:
-        if finding.reason == "fiscal_year_found":
+        if finding.reason == Reason.FISCAL_YEAR_FOUND:
             parts.append(ui("explain_year", lang, year=finding.params.get("year", "")))
-        elif finding.reason in ("elements_found", "missing_element") and finding.evidence.get("found"):
+        elif finding.reason in (Reason.ELEMENTS_FOUND, Reason.MISSING_ELEMENT) and finding.evidence.get("found"):
             names = finding.params.get("found_en" if lang == "en" else "found")
             found = names or ", ".join(str(n) for n in finding.evidence["found"])
             parts.append(ui("explain_elements", lang, found=found))
