@@ -828,6 +828,34 @@ for _prefix, _table in (("fleet_report_", _FLEET_REPORT), ("fleet_notify_", _FLE
         UI[_lang].update({_prefix + key: text for key, text in _texts.items()})
 del _prefix, _table, _lang, _texts
 
+# --- fleet_progress_* (WP3: fleet/progress.py, the live display of `fleet run`) -----------------
+_FLEET_PROGRESS: dict[str, dict[str, str]] = {
+    "th": {
+        "agencies": "หน่วยงานที่ตรวจเสร็จ",
+        "running": "กำลังตรวจ {agency}",
+        "items": "ผลรายข้อ: ผ่าน {pass} · เตือน {warn} · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified}",
+        "not_complete": " · ตรวจไม่สำเร็จ {n} หน่วยงาน",
+        "line": "[{done}/{total}] {agency}: {state} (ผ่าน {pass} · เตือน {warn} · ไม่ผ่าน {fail}"
+                " · ตรวจไม่ได้ {unverified})",
+        "worker_lost": "กระบวนการตรวจ {agency} หยุดกะทันหัน: เริ่มชุดกระบวนการใหม่และตรวจหน่วยงานนี้อีกครั้ง",
+        "interrupted": "ได้รับสัญญาณหยุด: ไม่เริ่มหน่วยงานใหม่ หน่วยงานที่กำลังตรวจจะจบพร้อมผลบางส่วน",
+    },
+    "en": {
+        "agencies": "Agencies done",
+        "running": "Auditing {agency}",
+        "items": "Items so far: pass {pass} · warn {warn} · fail {fail} · unverified {unverified}",
+        "not_complete": " · {n} agency runs not complete",
+        "line": "[{done}/{total}] {agency}: {state} (pass {pass} · warn {warn} · fail {fail}"
+                " · unverified {unverified})",
+        "worker_lost": "The worker auditing {agency} was lost: a new pool starts and audits it again",
+        "interrupted": "Stop requested: no new agency starts; running audits end with partial results",
+    },
+}
+for _lang, _texts in _FLEET_PROGRESS.items():
+    UI[_lang].update({"fleet_progress_" + key: text for key, text in _texts.items()})
+del _lang, _texts
+# --- end of fleet_progress_* ---------------------------------------------------------------------
+
 def ui(key: str, lang: str, **params: Any) -> str:
     """A UI string in ``lang``."""
     return UI["en" if lang == "en" else "th"][key].format_map(_Blank(params))

@@ -1,6 +1,7 @@
 """The HTTP fetcher: one ``httpx.AsyncClient`` per run, polite to small government servers.
 
-- global and per-host concurrency limits, and a minimum interval between requests to a host;
+- global and per-host concurrency limits, and a minimum interval between requests to a host
+  (``fetch/limits.py``: in one fetcher, or across the processes of a fleet run);
 - the environment's proxies (``trust_env``), or ``[http] proxy`` (``fetch/proxy.py``);
 - every hop's address checked before it is requested (``fetch/addresses.py``);
 - redirects followed by hand so the chain is recorded, loops caught and each target checked;
@@ -30,15 +31,17 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..models import FetchResult, Redirect
+from ..reasons import Reason
 from ..urls import host_of
 from .addresses import AddressPolicy
 from .decode import ACCEPT_ENCODING, BoundedDecoder, DecodeError
 from .interface import BodyCap, Fetcher
+from .limits import Limiter, LocalLimiter, installed
 from .proxy import ProxySettings
 from .serve_from import OriginMap
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-BREAKER_ERRORS = frozenset({"timeout", "connect_error"})
+BREAKER_ERRORS = frozenset({Reason.TIMEOUT, Reason.CONNECT_ERROR})
 """Errors that count towards a host's breaker (a host that does not answer, or resets)."""
 MAX_HEADERS = 1000
 """More response header fields than this is a broken (or hostile) server: ``bad_response``."""
@@ -114,41 +117,11 @@ class _Budget:
         return self.seconds if self.end is None else self.end - time.monotonic()
 
 
-class HostLimiter:
-    """Per-host concurrency and minimum spacing between request starts."""
-
-    def __init__(self, concurrency: int, interval: float) -> None:
-        self._concurrency = concurrency
-        self._interval = interval
-        self._sems: dict[str, asyncio.Semaphore] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._next_start: dict[str, float] = {}
-
-    def semaphore(self, host: str) -> asyncio.Semaphore:
-        """The semaphore bounding requests in flight to ``host``."""
-        semaphore = self._sems.get(host)
-        if semaphore is None:
-            semaphore = self._sems[host] = asyncio.Semaphore(self._concurrency)
-        return semaphore
-
-    async def wait_turn(self, host: str) -> None:
-        """Sleep until ``host`` may receive another request."""
-        if self._interval <= 0:
-            return
-        lock = self._locks.setdefault(host, asyncio.Lock())
-        async with lock:
-            now = time.monotonic()
-            start = max(now, self._next_start.get(host, 0.0))
-            self._next_start[host] = start + self._interval
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
 class _Attempt:
     """The outcome of one request (no redirects followed)."""
 
     def __init__(self, status: int | None = None, headers: dict[str, str] | None = None,
-                 body: bytes = b"", truncated: bool = False, error: str | None = None,
+                 body: bytes = b"", truncated: bool = False, error: Reason | None = None,
                  detail: str = "", retry_after: float | None = None) -> None:
         self.status = status
         self.headers = headers or {}
@@ -165,18 +138,19 @@ class HttpFetcher(Fetcher):
     ``policy``: the run's address rule; by default link-local, metadata, multicast and unspecified
     addresses are refused and private ones allowed (pass ``AddressPolicy.for_homepage(...)``).
     ``transport``: tests only (it also switches the environment's proxies off, as httpx does).
-    ``serve_from``: production origins served elsewhere (``[agency] serve_from``)."""
+    ``serve_from``: production origins served elsewhere (``[agency] serve_from``).
+    ``limiter``: the concurrency and spacing limits (``fetch/limits.py``); default the one a fleet
+    worker installed, else this fetcher's own ``LocalLimiter``."""
 
     def __init__(self, options: HttpOptions, *, sleep: Callable[[float], Awaitable[object]] | None = None,
                  transport: httpx.AsyncBaseTransport | None = None, policy: AddressPolicy | None = None,
-                 serve_from: OriginMap | None = None) -> None:
+                 serve_from: OriginMap | None = None, limiter: Limiter | None = None) -> None:
         self.options = options
         self._origins = serve_from or OriginMap()
         self._sleep = sleep or asyncio.sleep
         self._transport = transport
         self._policy = policy or AddressPolicy(private_ok=True)
-        self._global = asyncio.Semaphore(options.max_concurrency)
-        self._hosts = HostLimiter(options.per_host_concurrency, options.per_host_interval)
+        self._limiter = limiter or installed() or LocalLimiter.for_options(options)
         self._breaker = HostBreaker(options.breaker_failures, options.breaker_cooldown)
         self._client = self._make_client(verify=options.verify_tls)
         self._insecure: httpx.AsyncClient | None = None
@@ -227,7 +201,7 @@ class HttpFetcher(Fetcher):
             refused = await self._refusal(sent)
             if refused:
                 return self._result(url, current, _Attempt(), chain, started, attempts, tls_error,
-                                    error="blocked_address", detail=refused)
+                                    error=Reason.BLOCKED_ADDRESS, detail=refused)
             attempt, used, tls = await self._get_with_retries(sent, tls_error is not None, cap, budget)
             attempts += used
             if tls is not None and tls_error is None:
@@ -235,23 +209,23 @@ class HttpFetcher(Fetcher):
                 attempt, used, still = await self._get_with_retries(sent, True, cap, budget)
                 attempts += used
                 if still is not None:  # the handshake itself fails, not just the certificate
-                    attempt.error = "tls_handshake_failed"
+                    attempt.error = Reason.TLS_HANDSHAKE_FAILED
             location = attempt.headers.get("location")
             if attempt.error is None and attempt.status in (301, 302, 303, 307, 308) and location:
                 try:
                     target = self._origins.production(urljoin(sent, location.strip()))
                 except ValueError as exc:
                     return self._result(url, current, attempt, chain, started, attempts, tls_error,
-                                        error="bad_response", detail=f"redirect to an invalid URL: {exc}"[:200])
+                                        error=Reason.BAD_RESPONSE, detail=f"redirect to an invalid URL: {exc}"[:200])
                 chain.append(Redirect(current, attempt.status))
                 # A gateway may redirect a page to itself once to set a cookie: not a loop.
                 key = (target, self._cookie_state())
                 if key in seen:
                     return self._result(url, target, attempt, chain, started, attempts, tls_error,
-                                        error="redirect_loop")
+                                        error=Reason.REDIRECT_LOOP)
                 if len(chain) > self.options.max_redirects:
                     return self._result(url, target, attempt, chain, started, attempts, tls_error,
-                                        error="too_many_redirects")
+                                        error=Reason.TOO_MANY_REDIRECTS)
                 seen.add(key)
                 current = target
                 continue
@@ -272,7 +246,7 @@ class HttpFetcher(Fetcher):
         return tuple(sorted((c.domain, c.path, c.name, c.value) for c in self._client.cookies.jar))
 
     def _result(self, url: str, final: str, attempt: _Attempt, chain: list[Redirect], started: float,
-                attempts: int, tls_error: str | None, error: str | None = None,
+                attempts: int, tls_error: str | None, error: Reason | None = None,
                 detail: str = "") -> FetchResult:
         return FetchResult(
             url=url, final_url=final, status=attempt.status, headers=attempt.headers,
@@ -290,22 +264,22 @@ class HttpFetcher(Fetcher):
         while True:
             tries += 1
             attempt = await self._get_once(url, insecure, cap, budget)
-            if attempt.error == "tls_error":
+            if attempt.error == Reason.TLS_ERROR:
                 return attempt, tries, attempt.detail
-            transient = attempt.error in ("timeout", "connect_error") or attempt.status in RETRY_STATUSES
+            transient = attempt.error in (Reason.TIMEOUT, Reason.CONNECT_ERROR) or attempt.status in RETRY_STATUSES
             if not transient or tries > self.options.retries:
                 if attempt.status == 429:
-                    attempt.error = "rate_limited"
+                    attempt.error = Reason.RATE_LIMITED
                 return attempt, tries, None
             delay = self.options.backoff * (2 ** (tries - 1)) * random.uniform(0.8, 1.2)  # noqa: S311
             if attempt.retry_after is not None:
                 if attempt.retry_after > self.options.max_retry_after:
-                    attempt.error = "rate_limited" if attempt.status == 429 else attempt.error
+                    attempt.error = Reason.RATE_LIMITED if attempt.status == 429 else attempt.error
                     return attempt, tries, None
                 delay = max(delay, attempt.retry_after)
             if delay >= budget.left():  # no time for another attempt: end with what we have
                 if attempt.status == 429:
-                    attempt.error = "rate_limited"
+                    attempt.error = Reason.RATE_LIMITED
                 return attempt, tries, None
             await self._sleep(delay)
 
@@ -314,20 +288,23 @@ class HttpFetcher(Fetcher):
         if self._breaker.refusing(host):
             return self._unresponsive(host)
         client = self._insecure_client() if insecure else self._client
-        async with self._global, self._hosts.semaphore(host):
+        await self._limiter.acquire(host)
+        try:
             if self._breaker.refusing(host):  # tripped while this request waited for its turn
                 return self._unresponsive(host)
-            await self._hosts.wait_turn(host)
+            await self._limiter.wait_turn(host)
             budget.start()
             left = budget.left()
             if left <= 0:
-                return _Attempt(error="timeout", detail=f"over the URL's budget of {budget.seconds:g} s")
+                return _Attempt(error=Reason.TIMEOUT, detail=f"over the URL's budget of {budget.seconds:g} s")
             attempt = await self._attempt(client, url, cap, min(self.options.total_timeout, left))
             self._breaker.record(host, attempt.error, attempt.status is not None)
             return attempt
+        finally:
+            self._limiter.release(host)
 
     def _unresponsive(self, host: str) -> _Attempt:
-        return _Attempt(error="host_unresponsive",
+        return _Attempt(error=Reason.HOST_UNRESPONSIVE,
                         detail=f"{host}: {self.options.breaker_failures} timeouts or resets in a row")
 
     async def _attempt(self, client: httpx.AsyncClient, url: str, cap: BodyCap | None, seconds: float) -> _Attempt:
@@ -335,7 +312,7 @@ class HttpFetcher(Fetcher):
             async with asyncio.timeout(seconds), client.stream("GET", url) as response:
                 raw = response.headers.raw
                 if len(raw) > MAX_HEADERS or sum(len(k) + len(v) for k, v in raw) > MAX_HEADER_BYTES:
-                    return _Attempt(error="bad_response",
+                    return _Attempt(error=Reason.BAD_RESPONSE,
                                     detail=f"{len(raw)} header fields, {sum(len(k) + len(v) for k, v in raw)} bytes")
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 limit = self.options.max_body_bytes if cap is None else min(cap(headers), self.options.max_body_bytes)
@@ -343,19 +320,19 @@ class HttpFetcher(Fetcher):
                 return _Attempt(response.status_code, headers, body, truncated,
                                 retry_after=_retry_after(headers.get("retry-after")))
         except httpx.TimeoutException as exc:
-            return _Attempt(error="timeout", detail=type(exc).__name__)
+            return _Attempt(error=Reason.TIMEOUT, detail=type(exc).__name__)
         except TimeoutError:
-            return _Attempt(error="timeout", detail=f"over {seconds:g} s in total")
+            return _Attempt(error=Reason.TIMEOUT, detail=f"over {seconds:g} s in total")
         except httpx.InvalidURL as exc:
-            return _Attempt(error="blocked_address", detail=f"invalid URL: {exc}"[:200])
+            return _Attempt(error=Reason.BLOCKED_ADDRESS, detail=f"invalid URL: {exc}"[:200])
         except httpx.ConnectError as exc:
             return _classify_connect_error(exc)
         except httpx.RemoteProtocolError as exc:
             return _protocol_error(exc)
         except (DecodeError, httpx.DecodingError) as exc:
-            return _Attempt(error="bad_response", detail=f"body does not match its Content-Encoding: {exc}"[:200])
+            return _Attempt(error=Reason.BAD_RESPONSE, detail=f"body does not match its Content-Encoding: {exc}"[:200])
         except httpx.HTTPError as exc:
-            return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {exc}"[:200])
+            return _Attempt(error=Reason.CONNECT_ERROR, detail=f"{type(exc).__name__}: {exc}"[:200])
 
     def _insecure_client(self) -> httpx.AsyncClient:
         if self._insecure is None:
@@ -391,8 +368,8 @@ def _protocol_error(exc: httpx.RemoteProtocolError) -> _Attempt:
     that is not HTTP (a status line that never ends, headers too large) is ``bad_response``."""
     text = str(exc)
     if "disconnected" in text.lower() or "peer closed" in text.lower() or not text:
-        return _Attempt(error="connect_error", detail=f"{type(exc).__name__}: {text}"[:200])
-    return _Attempt(error="bad_response", detail=text[:200])
+        return _Attempt(error=Reason.CONNECT_ERROR, detail=f"{type(exc).__name__}: {text}"[:200])
+    return _Attempt(error=Reason.BAD_RESPONSE, detail=text[:200])
 
 
 def _classify_connect_error(exc: httpx.ConnectError) -> _Attempt:
@@ -400,16 +377,16 @@ def _classify_connect_error(exc: httpx.ConnectError) -> _Attempt:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return _Attempt(error="tls_error", detail=cause.verify_message or str(cause))
+            return _Attempt(error=Reason.TLS_ERROR, detail=cause.verify_message or str(cause))
         if isinstance(cause, ssl.SSLError):
-            return _Attempt(error="tls_error", detail=cause.reason or str(cause))
+            return _Attempt(error=Reason.TLS_ERROR, detail=cause.reason or str(cause))
         cause = cause.__cause__ or cause.__context__
     if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
-        return _Attempt(error="tls_error", detail=text[:200])
+        return _Attempt(error=Reason.TLS_ERROR, detail=text[:200])
     if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \
             or "Temporary failure in name resolution" in text or "No address associated" in text:
-        return _Attempt(error="dns_error", detail=text[:200])
-    return _Attempt(error="connect_error", detail=text[:200] or type(exc).__name__)
+        return _Attempt(error=Reason.DNS_ERROR, detail=text[:200])
+    return _Attempt(error=Reason.CONNECT_ERROR, detail=text[:200] or type(exc).__name__)
 
 
 def _retry_after(value: str | None) -> float | None:
