@@ -174,12 +174,20 @@ class ItemUrls(_Strict):
 
 
 class StorageSettings(_Strict):
-    """Where the history of runs is kept (SQLite; see ``oit_checker.store``)."""
+    """Where the history of runs is kept: a SQLite file, or PostgreSQL (see ``oit_checker.store``)."""
 
     enabled: bool = True
     """Save every ``audit`` and ``schedule`` run; ``--no-store`` turns it off for one run."""
     path: str = ""
     """The SQLite file, relative to the config file; default: the user's data directory."""
+    url: str = ""
+    """PostgreSQL instead (``postgresql://…``, ``oit-checker[postgres]``); ``$OIT_CHECKER_STORAGE_URL`` wins."""
+
+    @model_validator(mode="after")  # not on the field: a wrong URL, maybe with its password, is never echoed
+    def _postgresql_url(self) -> StorageSettings:
+        if self.url and (self.path or not self.url.lower().startswith(("postgresql://", "postgres://"))):
+            raise ValueError("url: give a postgresql://user@host:5432/database URL, and no path with it")
+        return self
 
 
 class ScheduleSettings(_Strict):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from .history import transition
 from .messages import ui
 from .models import AuditResult, Status
 from .notify import Channel, Delivery, ItemEvent, Notice, channels_from, deliver
-from .store import RunState, Store, deciding_url, default_db_path, primary_finding
+from .store import RunState, Store, StoreError, deciding_url, default_db_path, is_url, primary_finding, redact
 
 HISTORY_WINDOW = 200
 """Judged runs of an item looked at to decide a transition (its confirmed verdict)."""
@@ -36,11 +37,33 @@ def scope_of(loaded: LoadedConfig) -> str:
     return f"{loaded.agency.homepage} {loaded.checklist.id}"
 
 
+STORAGE_URL_ENV = "OIT_CHECKER_STORAGE_URL"
+"""A PostgreSQL URL here wins over ``[storage]`` (workers get the database without a password in a file)."""
+
+
 def db_path_for(loaded: LoadedConfig | None) -> Path:
-    """``[storage] path`` (relative to the config file), else the user's data directory."""
+    """The SQLite file: ``[storage] path`` (relative to the config file), else the user's data directory."""
     if loaded is None or not loaded.config.storage.path:
         return default_db_path()
     return paths.from_config(loaded, loaded.config.storage.path)
+
+
+def store_target_for(loaded: LoadedConfig | None) -> Path | str:
+    """Where the history is: ``$OIT_CHECKER_STORAGE_URL``, else ``[storage] url`` (PostgreSQL), else
+    the SQLite file of ``db_path_for``. Print it with ``store.redact`` (a URL may hold a password)."""
+    from_env = os.environ.get(STORAGE_URL_ENV, "").strip()
+    if from_env:
+        if not is_url(from_env):
+            raise StoreError(f"${STORAGE_URL_ENV}: not a PostgreSQL URL (postgresql://user@host:5432/database)")
+        return from_env
+    if loaded is not None and loaded.config.storage.url:
+        return loaded.config.storage.url
+    return db_path_for(loaded)
+
+
+def _shown(target: Path | str) -> Path | str:
+    """``target`` fit to print: a path as is, a URL without its password."""
+    return redact(target) if is_url(target) else target
 
 
 @dataclass(frozen=True)
@@ -48,8 +71,9 @@ class Recorded:
     """What happened to a run after the audit: where it was stored, what was told to whom."""
 
     run_id: str
-    db_path: Path | None
-    """None when the history is turned off."""
+    db_path: Path | str | None
+    """The SQLite file, or the PostgreSQL URL without its password (fit to print); None when the
+    history is turned off."""
     state: str
     notice: Notice | None = None
     deliveries: tuple[Delivery, ...] = ()
@@ -70,14 +94,15 @@ class Recorder:
     """
 
     def __init__(self, loaded: LoadedConfig, plan: AuditPlan, *, enabled: bool = True, trigger: str = "audit",
-                 channels: Sequence[Channel] | None = None, db_path: Path | None = None) -> None:
+                 channels: Sequence[Channel] | None = None, db_path: Path | str | None = None) -> None:
         self.loaded = loaded
         self.plan = plan
         self.enabled = enabled and loaded.config.storage.enabled
         self.trigger = trigger
         self.channels = list(channels) if channels is not None else channels_from(loaded.config.notify,
                                                                                        proxy=loaded.config.http.proxy)
-        self.db_path = db_path or db_path_for(loaded)
+        self.db_path: Path | str = db_path or (store_target_for(loaded) if self.enabled else db_path_for(loaded))
+        """A SQLite path or a PostgreSQL URL (may hold a password: ``Recorded.db_path`` is the one to print)."""
         self._store: Store | None = None
         self.ended: Recorded | None = None
         """How ``recording()`` ended the run when its body raised (failed or interrupted)."""
@@ -112,7 +137,7 @@ class Recorder:
             yield self
         except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
             self.interrupt(stopped)
-            self.ended = Recorded(self.run_id, self.db_path if self.enabled else None, RunState.INTERRUPTED)
+            self.ended = Recorded(self.run_id, _shown(self.db_path) if self.enabled else None, RunState.INTERRUPTED)
             raise
         except BaseException as exc:
             self.ended = self.fail(f"{type(exc).__name__}: {exc}")
@@ -211,11 +236,11 @@ class Recorder:
 
     def _send(self, store: Store, state: str, notice: Notice | None) -> Recorded:
         if notice is None or not self.channels:
-            return Recorded(self.run_id, self.db_path, state, notice)
+            return Recorded(self.run_id, _shown(self.db_path), state, notice)
         deliveries = deliver(notice, self.channels)
         for delivery in deliveries:
             store.record_notification(self.run_id, delivery.channel, notice.event_names, delivery.ok, delivery.detail)
-        return Recorded(self.run_id, self.db_path, state, notice, tuple(deliveries))
+        return Recorded(self.run_id, _shown(self.db_path), state, notice, tuple(deliveries))
 
 
 @dataclass
@@ -223,7 +248,8 @@ class HistoryContext:
     """What ``history`` and ``diff`` work on: the open store, the config's scope and language."""
 
     store: Store
-    db_path: Path
+    db_path: Path | str
+    """The SQLite file, or the PostgreSQL URL without its password (fit to print)."""
     scope: str | None
     """Runs of this agency config only; None (every run) when no config file was found."""
     lang: str
@@ -236,12 +262,13 @@ class HistoryContext:
 
 
 def open_history(config: str | None, db: str | None) -> HistoryContext:
-    """Open the history of ``config`` (default ``config.toml`` when it exists), or the database ``db``."""
+    """Open the history of ``config`` (default ``config.toml`` when it exists), or the database ``db``
+    (a SQLite path or a PostgreSQL URL)."""
     from .config import load_config
 
     path = config if config is not None else ("config.toml" if Path("config.toml").is_file() else None)
     loaded = load_config(path) if path is not None else None
-    db_path = Path(db) if db else db_path_for(loaded)
-    store = Store(db_path, create=False)
-    return HistoryContext(store, db_path, scope_of(loaded) if loaded else None,
+    target = (db if is_url(db) else Path(db)) if db else store_target_for(loaded)
+    store = Store(target, create=False)
+    return HistoryContext(store, _shown(target), scope_of(loaded) if loaded else None,
                           loaded.config.audit.lang if loaded else "th")

@@ -42,7 +42,8 @@ from .errors import OitCheckerError
 from .lock import RunLock
 from .messages import ui
 from .models import AuditResult, Status
-from .recorder import Recorded, Recorder, db_path_for
+from .recorder import Recorded, Recorder, db_path_for, store_target_for
+from .store import redact
 
 JOB_ID = "audit"
 SECONDS_ENV = "OIT_CHECKER_SCHEDULE_SECONDS"
@@ -105,12 +106,13 @@ class Guardian:
     """Runs one recorded audit per call of ``run_once``; ``cancel`` stops one in progress."""
 
     def __init__(self, config_path: str, loaded: LoadedConfig, *, log: logging.Logger, lang: str,
-                 db_path: Path | None = None, lock_path: Path | None = None) -> None:
+                 db_path: Path | str | None = None, lock_path: Path | None = None) -> None:
         self.config_path = config_path
         self.loaded = loaded
         self.log = log
         self.lang = lang
-        self.db_path = db_path or db_path_for(loaded)
+        self.db_path = db_path or store_target_for(loaded)
+        """A SQLite path or a PostgreSQL URL (``[storage] url``; printed through ``store.redact``)."""
         self.lock_path = lock_path or lock_path_for(loaded)
         self.next_run: Callable[[], dt.datetime | None] = lambda: None
         self._guard = threading.Lock()
@@ -245,7 +247,7 @@ def serve(config_path: str, *, run_now: bool = False, lang: str | None = None) -
 
     guardian.next_run = next_run
     log.info(ui("schedule_started", lang, cron=settings.cron, zone=settings.timezone, next=_when(next_run()),
-                db=guardian.db_path, lock=guardian.lock_path))
+                db=redact(guardian.db_path), lock=guardian.lock_path))
     try:
         while not stop.wait(timeout=1.0):
             pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def _own_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     """
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
     for name in ("OIT_CHECKER_WEBHOOK_URL", "OIT_CHECKER_WEBHOOK_SECRET", "OIT_CHECKER_SMTP_PASSWORD",
-                 "OIT_CHECKER_EVIDENCE_DIR"):  # evidence bundles go under XDG_DATA_HOME too
+                 "OIT_CHECKER_EVIDENCE_DIR",  # evidence bundles go under XDG_DATA_HOME too
+                 "OIT_CHECKER_STORAGE_URL"):  # the history too, never the machine's PostgreSQL
         monkeypatch.delenv(name, raising=False)
 
 
@@ -98,3 +100,47 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     """The session's one ``oit-checker demo --warc`` run (tests/shared_demo.py): for tests that only read it."""
     return run_shared_demo(tmp_path_factory.mktemp("demo-run"))
 
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+"""The PostgreSQL the tests use (trust auth, here and on CI): each test gets its own schema in it."""
+
+
+def pg_schema_url(schema: str) -> str:
+    """``PG_URL`` with ``schema`` as the search path: what ``[storage] url`` is given in tests."""
+    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A storage URL on a fresh schema of the ``test`` database (random name, dropped after), so
+    tests never see each other's rows. PostgreSQL not answering FAILS the test (never a skip):
+    it is a service the suite needs, like Chromium."""
+    import psycopg
+
+    try:
+        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        down = str(exc)
+    else:
+        down = ""
+    if down:
+        pytest.fail(f"PostgreSQL does not answer at 127.0.0.1:5432 (database `test`, user postgres): {down}\n"
+                    "Start it (Debian: `service postgresql start`, then `createdb -h 127.0.0.1 -U postgres test`); "
+                    "the history tests run on it as well as on SQLite.", pytrace=False)
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield pg_schema_url(schema)
+        finally:
+            admin.execute("SET lock_timeout = '20s'")  # a connection left open fails the teardown, never hangs it
+            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a store test keeps its history: a SQLite file, then a fresh PostgreSQL schema (same tests)."""
+    if request.param == "sqlite":
+        return tmp_path / "h.sqlite3"
+    url: str = request.getfixturevalue("pg_url")
+    return url

@@ -1,17 +1,18 @@
-"""History of audit runs in SQLite: runs, item verdicts, findings and evidence references.
+"""History of audit runs in SQLite or PostgreSQL: runs, item verdicts, findings and evidence references.
 
-Everything is keyed by run and item (never by URL alone). The database runs in WAL mode with
-``synchronous=FULL``; a run is first recorded as ``running`` (one small transaction), then all
-its results are written in ONE transaction that also marks it ``complete`` or ``incomplete``.
+Everything is keyed by run and item (never by URL alone). ``Store(target)`` opens a SQLite file
+(WAL mode, ``synchronous=FULL``) or a ``postgresql://`` URL; a run is first recorded as
+``running`` (one small transaction), then all its results are written in ONE transaction that
+also marks it ``complete`` or ``incomplete``.
 A process killed mid-run therefore leaves earlier runs untouched and its own run ``running``;
 the next process to open the store marks such a run ``interrupted`` when its process is gone.
 
-The schema is versioned with ``PRAGMA user_version`` and upgraded by ``MIGRATIONS``, each in
-its own transaction; a database made by a newer oit-checker is refused, never altered.
+The schema is versioned and upgraded by ``MIGRATIONS``, each in its own transaction; a database
+made by a newer oit-checker is refused, never altered.
 
 One job per module: ``schema`` (the tables and their migrations), ``rows`` (the rows as values,
-no SQL), and here ``Store``, the only code that runs queries: a second backend replaces this
-class and ``schema``, nothing else.
+no SQL), ``backend`` (the two databases, and the few places their SQL differs), and here
+``Store``, the only code that runs queries, written once for both.
 
 Run states::
 
@@ -28,16 +29,27 @@ import hashlib
 import json
 import os
 import socket
-import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from .. import paths
 from ..errors import StoreError as StoreError  # its old home: `from oit_checker.store import StoreError`
-from ..models import AuditResult, Check, Finding, ItemResult, Status
-from .rows import ItemRow, NotificationRow, RunRow, RunState, deciding_url, item_row, primary_finding, run_row
+from ..models import AuditResult, Finding, ItemResult, Status
+from .backend import SQLITE, Backend, QueryError, is_url, open_backend, redact
+from .rows import (
+    ItemRow,
+    NotificationRow,
+    RunRow,
+    RunState,
+    StoredFinding,
+    deciding_url,
+    finding_row,
+    item_row,
+    primary_finding,
+    run_row,
+)
 from .schema import MIGRATIONS, migrate, schema_version
 
 DB_NAME = "history.sqlite3"
@@ -70,7 +82,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 class Store:
-    """The history database. Open with ``Store(path)``; use as a context manager or ``close()``.
+    """The history database. Open with ``Store(path)`` or ``Store("postgresql://…")``; use as a
+    context manager or ``close()``.
 
     Example::
 
@@ -79,36 +92,33 @@ class Store:
                 print(run.id, run.state, run.counts)
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
-        self.path = Path(path)
-        if not create and not self.path.is_file():
-            raise StoreError(f"{self.path}: no history yet (run `oit-checker audit` or `oit-checker schedule` first)")
+    def __init__(self, target: str | Path, *, create: bool = True) -> None:
+        self.target = target
+        """What was opened: a SQLite path, or a ``postgresql://`` URL (never print it: ``name`` is redacted)."""
+        self._db: Backend = open_backend(target, create=create)
+        self.name = self._db.name
+        """The path, or the URL without its password: for messages."""
+        self.path: Path | str = Path(target) if self._db.dialect == SQLITE else self.name
+        """The SQLite file, or the redacted URL (shown in messages as before)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{self.path}: cannot open the history database: {exc}") from exc
-        try:
-            self._db.row_factory = sqlite3.Row
-            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreError(f"{self.path}: SQLite could not switch to WAL mode (got {mode})")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=30000")
-            migrate(self._db, self.path, self._transaction)
+            migrate(self._db)
             self.recover()
-        except sqlite3.DatabaseError as exc:
+        except QueryError as exc:
             self._db.close()
-            raise StoreError(f"{self.path}: not a usable oit-checker history database: {exc}") from exc
+            raise StoreError(f"{self.name}: not a usable oit-checker history database: {exc.reason}") from exc
         except BaseException:
             self._db.close()
             raise
 
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._db.dialect
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite when the last one closes)."""
+        """Close the connection (SQLite checkpoints the WAL when the last one closes)."""
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -117,26 +127,13 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; everything is rolled back on any error (SQLite's become ``StoreError``)."""
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot write the history: {exc}") from exc
-        try:
-            yield self._db
-            self._db.execute("COMMIT")
-        except BaseException as exc:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise StoreError(f"{self.path}: cannot write the history: {exc}") from exc
-            raise
+    def _transaction(self) -> AbstractContextManager[Backend]:
+        """One transaction (SQLite: ``BEGIN IMMEDIATE``); all rolled back on any error, which becomes ``StoreError``."""
+        return self._db.transaction()
 
     @property
     def schema_version(self) -> int:
-        """The database's schema version (``PRAGMA user_version``)."""
+        """The database's schema version (SQLite's ``PRAGMA user_version``, PostgreSQL's ``oit_schema``)."""
         return schema_version(self._db)
 
     def recover(self) -> list[str]:
@@ -169,7 +166,7 @@ class Store:
         and mark the run ``complete`` or ``incomplete``. ``result`` must carry the id the run was
         begun with (one id from plan to report): otherwise ``StoreError`` and nothing is written."""
         if result.run_id != run_id:
-            raise StoreError(f"{self.path}: the result of run {result.run_id} cannot finish run {run_id}")
+            raise StoreError(f"{self.name}: the result of run {result.run_id} cannot finish run {run_id}")
         counts = result.counts()
         state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
         with self._transaction() as db:
@@ -183,11 +180,11 @@ class Store:
                  result.deadline.isoformat() if result.deadline else None, result.evidence_dir, counts[Status.PASS],
                  counts[Status.WARN], counts[Status.FAIL], counts[Status.UNVERIFIED], run_id)).rowcount
             if updated != 1:
-                raise StoreError(f"{self.path}: run {run_id} was not begun in this database")
+                raise StoreError(f"{self.name}: run {run_id} was not begun in this database")
             for item in result.items:
                 self._write_item(db, run_id, item)
 
-    def _write_item(self, db: sqlite3.Connection, run_id: str, item: ItemResult) -> None:
+    def _write_item(self, db: Backend, run_id: str, item: ItemResult) -> None:
         url = deciding_url(item)
         primary = primary_finding(item)
         reasons = sorted({f.reason for f in (*item.findings, *(url.findings if url else ()))
@@ -208,8 +205,12 @@ class Store:
         for url_result in item.urls:
             fetch = url_result.fetch
             db.execute(
-                "INSERT OR REPLACE INTO evidence (run_id, code, url, final_url, http_status, content_type, sha256,"
-                " size, redirects, fetched_at, elapsed_s, error, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO evidence (run_id, code, url, final_url, http_status, content_type, sha256,"
+                " size, redirects, fetched_at, elapsed_s, error, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, code, url) DO UPDATE SET final_url = excluded.final_url,"
+                " http_status = excluded.http_status, content_type = excluded.content_type, sha256 = excluded.sha256,"
+                " size = excluded.size, redirects = excluded.redirects, fetched_at = excluded.fetched_at,"
+                " elapsed_s = excluded.elapsed_s, error = excluded.error, files = excluded.files",
                 (run_id, item.code, url_result.url, fetch.final_url if fetch else None,
                  fetch.status if fetch else None, fetch.content_type if fetch else None,
                  hashlib.sha256(fetch.body).hexdigest() if fetch and fetch.body else None,
@@ -256,25 +257,26 @@ class Store:
         if len(rows) == 1:
             return run_row(rows[0])
         problem = "matches several runs" if rows else "no such run"
-        raise StoreError(f"{self.path}: {ref}: {problem} (see `oit-checker history`)")
+        raise StoreError(f"{self.name}: {ref}: {problem} (see `oit-checker history`)")
 
     def items(self, run_id: str) -> list[ItemRow]:
         """The item verdicts of one run, in checklist order of storage."""
         rows = self._db.execute("SELECT * FROM item_results WHERE run_id = ? ORDER BY rowid", (run_id,)).fetchall()
         return [item_row(r) for r in rows]
 
-    def findings(self, run_id: str, code: str) -> list[tuple[str | None, Finding]]:
-        """Every finding of one item in one run, as ``(url or None, Finding)``."""
+    def findings(self, run_id: str, code: str) -> list[tuple[str | None, StoredFinding]]:
+        """Every finding of one item in one run, as ``(url or None, StoredFinding)`` (a retired
+        reason code stays a string)."""
         rows = self._db.execute("SELECT * FROM findings WHERE run_id = ? AND code = ? ORDER BY seq",
                                 (run_id, code)).fetchall()
-        return [(r["url"], Finding(Check(r["check_name"]), Status(r["status"]), r["reason"],
-                                   json.loads(r["params"]), json.loads(r["evidence"]))) for r in rows]
+        return [(r["url"], finding_row(r)) for r in rows]
 
     def evidence(self, run_id: str, code: str) -> list[dict[str, Any]]:
         """What was fetched for one item in one run: final URL, status, sha256, the evidence files …"""
         rows = self._db.execute("SELECT * FROM evidence WHERE run_id = ? AND code = ? ORDER BY url",
                                 (run_id, code)).fetchall()
-        return [{**dict(r), "redirects": json.loads(r["redirects"]), "files": json.loads(r["files"])} for r in rows]
+        return [{**{k: v for k, v in dict(r).items() if k != "rowid"},  # PostgreSQL's rowid is a real column
+                 "redirects": json.loads(r["redirects"]), "files": json.loads(r["files"])} for r in rows]
 
     def item_history(self, scope: str, code: str, limit: int = 200) -> list[tuple[RunRow, ItemRow]]:
         """One item's verdicts in the ``complete`` runs of ``scope`` that included it, newest first."""
@@ -299,8 +301,8 @@ class Store:
                                 r["detail"], dt.datetime.fromisoformat(r["sent_at"])) for r in rows]
 
     def integrity_check(self) -> str:
-        """SQLite's own verdict on the file (``ok`` when intact)."""
-        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+        """SQLite's own verdict on the file (``ok`` when intact); PostgreSQL keeps its own: ``ok``."""
+        return self._db.integrity_check()
 
 
 def _like_prefix(ref: str) -> str:
@@ -308,4 +310,4 @@ def _like_prefix(ref: str) -> str:
 
 
 __all__ = ["DB_NAME", "MIGRATIONS", "ItemRow", "NotificationRow", "RunRow", "RunState", "Store", "StoreError",
-           "deciding_url", "default_db_path", "primary_finding"]
+           "deciding_url", "default_db_path", "is_url", "primary_finding", "redact"]

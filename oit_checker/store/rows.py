@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..models import Finding, ItemResult, Status, UrlResult
+from ..models import Check, Finding, ItemResult, Status, UrlResult
+from ..reasons import Reason, as_reason
 
 
 class Columns(Protocol):
@@ -99,6 +100,19 @@ class NotificationRow:
     sent_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class StoredFinding:
+    """A finding read back from the history. Not a ``Finding``: an old run may hold a code this
+    version retired, so ``reason`` is the ``Reason`` when the code is still known, else the stored
+    string (``Finding.reason`` is a ``Reason`` so that mypy rejects a misspelt code when one is made)."""
+
+    check: Check
+    status: Status
+    reason: Reason | str
+    params: dict[str, Any]
+    evidence: dict[str, Any]
+
+
 def deciding_url(item: ItemResult) -> UrlResult | None:
     """The URL whose findings decided the item's verdict (the passing one, else the best one)."""
     if not item.urls:
@@ -148,5 +162,12 @@ def item_row(r: Columns, prefix: str = "") -> ItemRow:
         url=col("url"), passing_url=col("passing_url"))
 
 
-__all__ = ["Columns", "ItemRow", "NotificationRow", "RunRow", "RunState", "deciding_url", "item_row",
-           "primary_finding", "run_row"]
+def finding_row(r: Columns) -> StoredFinding:
+    """A ``findings`` row as a ``StoredFinding``."""
+    code: str = r["reason"]
+    return StoredFinding(Check(r["check_name"]), Status(r["status"]), as_reason(code) or code,
+                         json.loads(r["params"]), json.loads(r["evidence"]))
+
+
+__all__ = ["Columns", "ItemRow", "NotificationRow", "RunRow", "RunState", "StoredFinding", "deciding_url",
+           "finding_row", "item_row", "primary_finding", "run_row"]

@@ -1,20 +1,19 @@
-"""The history's SQLite schema: ``MIGRATIONS`` (append only, never edited) and ``migrate``.
+"""The history's schema: ``MIGRATIONS`` (append only, never edited) and ``migrate``.
 
-Each entry of ``MIGRATIONS`` is one schema version; ``PRAGMA user_version`` says how many have
-run. A database made by a newer oit-checker is refused, never altered.
+Each entry of ``MIGRATIONS`` is one schema version; the database's schema version (SQLite's
+``PRAGMA user_version``, PostgreSQL's ``oit_schema`` table) says how many have run. A database made
+by a newer oit-checker is refused, never altered. The statements are SQLite's; the backend
+(``backend.py``) spells them for PostgreSQL, and a ``Dialects`` entry gives both spellings where a
+translation cannot.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from pathlib import Path
-
 from ..errors import StoreError
+from .backend import Backend, QueryError, Statement
 
 # Each entry is one schema version: statements run in one transaction, then user_version = index + 1.
-MIGRATIONS: list[tuple[str, ...]] = [
+MIGRATIONS: list[tuple[Statement, ...]] = [
     (
         """CREATE TABLE runs (
             id TEXT PRIMARY KEY,
@@ -99,30 +98,30 @@ SCHEMA = len(MIGRATIONS)
 """The schema version this oit-checker writes."""
 
 
-def schema_version(db: sqlite3.Connection) -> int:
-    """The database's schema version (``PRAGMA user_version``)."""
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
+def schema_version(db: Backend) -> int:
+    """The database's schema version (0 for an empty database)."""
+    return db.schema_version()
 
 
-def migrate(db: sqlite3.Connection, path: Path,
-            transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]) -> None:
-    """Bring the database up to ``len(MIGRATIONS)``, one ``transaction`` per version; refuse a newer one."""
+def migrate(db: Backend) -> None:
+    """Bring the database up to ``len(MIGRATIONS)``, one transaction per version; refuse a newer one."""
     known = len(MIGRATIONS)
-    if schema_version(db) > known:
-        raise StoreError(f"{path}: made by a newer oit-checker (schema {schema_version(db)}, "
+    if db.schema_version() > known:
+        raise StoreError(f"{db.name}: made by a newer oit-checker (schema {db.schema_version()}, "
                          f"this version knows {known}); upgrade oit-checker")
-    while schema_version(db) < known:
-        with transaction() as tx:
-            version = schema_version(tx)  # another process may have won
+    while db.schema_version() < known:
+        with db.transaction() as tx:
+            tx.lock_schema()
+            version = tx.schema_version()  # another process may have won
             if version >= known:
                 break
             try:
                 for statement in MIGRATIONS[version]:
-                    tx.execute(statement)
-            except sqlite3.Error as exc:
-                raise StoreError(f"{path}: could not upgrade the history to schema {version + 1} "
-                                 f"({exc}); nothing was changed") from exc
-            tx.execute(f"PRAGMA user_version = {version + 1}")
+                    tx.execute(tx.ddl(statement))
+            except QueryError as exc:
+                raise StoreError(f"{db.name}: could not upgrade the history to schema {version + 1} "
+                                 f"({exc.reason}); nothing was changed") from exc
+            tx.set_schema_version(version + 1)
 
 
 __all__ = ["MIGRATIONS", "SCHEMA", "migrate", "schema_version"]
