@@ -17,6 +17,7 @@ from .checklist import load_checklist
 from .config import LoadedConfig, load_config
 from .errors import ConfigError, OitCheckerError
 from .exit_codes import ExitCode, exit_code
+from .fleet import cli as fleet_cli
 from .messages import ui
 from .recorder import Recorder, open_history
 from .report import Format
@@ -239,6 +240,7 @@ EXAMPLES = {
     "schedule": "examples:\n  oit-checker schedule -c config.toml        # cron from [schedule], default 0 2 * * *\n"
                 "  oit-checker schedule --now                 # one run now, then on the cron\n"
                 "stops cleanly on SIGTERM or Ctrl-C; systemd and crontab setups: docs/nightly.md",
+    **fleet_cli.EXAMPLES,
 }
 
 
@@ -287,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_checklist_commands(sub, fmt)
     _add_history_commands(sub, fmt)
     _add_discover_command(sub, fmt)
+    fleet_cli.add_fleet_commands(sub, fmt)
     return parser
 
 

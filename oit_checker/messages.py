@@ -856,6 +856,83 @@ for _lang, _texts in _FLEET_PROGRESS.items():
 del _lang, _texts
 # --- end of fleet_progress_* ---------------------------------------------------------------------
 
+# --- fleet_cli_* (WP7: fleet/cli.py, `oit-checker fleet run|status`) ----------------------------
+_FLEET_CLI: dict[str, dict[str, str]] = {
+    "th": {
+        "started": "เริ่มตรวจชุดหน่วยงาน {run}: {n} หน่วยงาน ใช้ {jobs} กระบวนการ · ประวัติอยู่ที่ {db}",
+        "resumed": "ตรวจต่อชุด {run}: เหลือ {left} จาก {n} หน่วยงาน ใช้ {jobs} กระบวนการ · ประวัติอยู่ที่ {db}",
+        "nothing_to_resume": "ไม่มีการตรวจชุด \"{name}\" ที่ค้างอยู่ใน {db}",
+        "nothing_to_resume_hint": "สั่ง `oit-checker fleet run` โดยไม่ใส่ --resume เพื่อเริ่มการตรวจชุดใหม่",
+        "changed": "ไฟล์ชุดหน่วยงานถูกแก้ไขหลังเริ่มการตรวจชุด {run}",
+        "changed_hint": "ตรวจต่อได้เฉพาะไฟล์เดิม: คืนไฟล์เดิม หรือสั่งโดยไม่ใส่ --resume เพื่อเริ่มการตรวจชุดใหม่",
+        "other_fleet": "การตรวจชุด {run} เป็นของชุด \"{other}\" ไม่ใช่ \"{name}\"",
+        "progress": "การตรวจชุด {run} ({name}, {state}): รอ {pending} · กำลังตรวจ {running} · เสร็จ {done}"
+                    " · ล้มเหลว {failed} จาก {total} หน่วยงาน",
+        "no_runs": "ยังไม่มีการตรวจชุดหน่วยงานใน {db}",
+        "still_running": "การตรวจชุด {run} ยังทำงานอยู่ในอีกกระบวนการหนึ่ง",
+        "still_running_hint": "ดูความคืบหน้าด้วย `oit-checker fleet status`; ตรวจต่อได้เมื่อกระบวนการนั้นหยุดแล้ว",
+        "index": "รายงานชุดหน่วยงาน: {path} (รายงานรายหน่วยงานอยู่ในโฟลเดอร์ agencies ข้างกัน)",
+        "state_running": "กำลังตรวจ",
+        "state_complete": "เสร็จแล้ว",
+        "state_interrupted": "ค้างอยู่ (ตรวจต่อด้วย --resume)",
+    },
+    "en": {
+        "started": "Fleet run {run}: {n} agencies, {jobs} worker processes · history: {db}",
+        "resumed": "Resuming fleet run {run}: {left} of {n} agencies left, {jobs} worker processes · history: {db}",
+        "nothing_to_resume": "No unfinished fleet run of \"{name}\" in {db}",
+        "nothing_to_resume_hint": "run `oit-checker fleet run` without --resume to start a new fleet run",
+        "changed": "The fleet file has changed since fleet run {run} began",
+        "changed_hint": "only the same file can be resumed: restore it, or run without --resume to start a new "
+                        "fleet run",
+        "other_fleet": "Fleet run {run} belongs to fleet \"{other}\", not \"{name}\"",
+        "progress": "Fleet run {run} ({name}, {state}): pending {pending} · running {running} · done {done}"
+                    " · failed {failed} of {total} agencies",
+        "no_runs": "No fleet run in {db} yet",
+        "still_running": "Fleet run {run} is still running in another process",
+        "still_running_hint": "follow it with `oit-checker fleet status`; resume it once that process has stopped",
+        "index": "Fleet report: {path} (each agency's own reports are in the agencies folder next to it)",
+        "state_running": "running",
+        "state_complete": "complete",
+        "state_interrupted": "unfinished (continue with --resume)",
+    },
+}
+for _lang, _texts in _FLEET_CLI.items():
+    UI[_lang].update({"fleet_cli_" + key: text for key, text in _texts.items()})
+del _lang, _texts
+# --- end of fleet_cli_* --------------------------------------------------------------------------
+
+# --- fleet_worker_* (WP6: fleet/celery_app.py, `oit-checker worker`, `fleet run --broker`) ------
+_FLEET_WORKER: dict[str, dict[str, str]] = {
+    "th": {
+        "missing": "ยังไม่ได้ติดตั้ง Celery สำหรับการตรวจด้วยเครื่องหลายเครื่อง: สั่ง pip install 'oit-checker[workers]'",
+        "not_redis": "{broker} ไม่ใช่ที่อยู่ Redis (ตัวอย่าง redis://127.0.0.1:6379/0)",
+        "no_broker": "Redis ไม่ตอบที่ {broker}: {error} (เริ่ม Redis ก่อน เช่น `service redis-server start`)",
+        "sqlite": "เครื่องตรวจบนเครื่องอื่นใช้ไฟล์ประวัติ SQLite {db} ร่วมกันไม่ได้: ตั้ง [storage] url ="
+                  " \"postgresql://…\" ในไฟล์ชุดหน่วยงาน (หรือ OIT_CHECKER_STORAGE_URL)",
+        "queued": "การตรวจชุด {run}: ส่ง {n} หน่วยงานเข้าคิว {queue} ที่ {broker} · ประวัติอยู่ที่ {db}",
+        "no_wait": "ไม่รอผล: เครื่องตรวจทำงานต่อเอง ดูความคืบหน้าด้วย `oit-checker fleet status {run} --db …`",
+        "stopped_following": "หยุดติดตามแล้ว แต่เครื่องตรวจยังทำงานต่อ: ดูด้วย `oit-checker fleet status {run}`",
+        "starting": "เครื่องตรวจเริ่มรับงานจากคิว {queue} ที่ {broker}: {concurrency} กระบวนการ,"
+                    " หน่วยงานละไม่เกิน {minutes:g} นาที",
+    },
+    "en": {
+        "missing": "Celery is not installed (needed for workers on several machines): pip install 'oit-checker[workers]'",
+        "not_redis": "{broker} is not a Redis URL (for example redis://127.0.0.1:6379/0)",
+        "no_broker": "Redis does not answer at {broker}: {error} (start it first, e.g. `service redis-server start`)",
+        "sqlite": "Workers on other machines cannot share the SQLite history {db}: set [storage] url ="
+                  " \"postgresql://…\" in the fleet file (or OIT_CHECKER_STORAGE_URL)",
+        "queued": "Fleet run {run}: {n} agencies queued on {queue} at {broker} · history: {db}",
+        "no_wait": "Not waiting: the workers go on; follow with `oit-checker fleet status {run} --db …`",
+        "stopped_following": "Stopped following; the workers go on: see `oit-checker fleet status {run}`",
+        "starting": "Worker taking agencies from queue {queue} at {broker}: {concurrency} processes,"
+                    " at most {minutes:g} minutes per agency",
+    },
+}
+for _lang, _texts in _FLEET_WORKER.items():
+    UI[_lang].update({"fleet_worker_" + key: text for key, text in _texts.items()})
+del _lang, _texts
+# --- end of fleet_worker_* -----------------------------------------------------------------------
+
 def ui(key: str, lang: str, **params: Any) -> str:
     """A UI string in ``lang``."""
     return UI["en" if lang == "en" else "th"][key].format_map(_Blank(params))

@@ -91,6 +91,51 @@ MIGRATIONS: list[tuple[Statement, ...]] = [
             sent_at TEXT NOT NULL
         )""",
     ),
+    # 2: fleet runs and their agencies (store/fleet.py); a fleet agency's audit is a tagged `runs` row,
+    # recorded at most once per agency per fleet run (runs_once)
+    (
+        "ALTER TABLE runs ADD COLUMN fleet_run_id TEXT",
+        "ALTER TABLE runs ADD COLUMN agency_id TEXT",
+        "ALTER TABLE runs ADD COLUMN attempt INTEGER",
+        "CREATE INDEX runs_by_fleet ON runs(fleet_run_id, agency_id)",
+        "CREATE UNIQUE INDEX runs_once ON runs(fleet_run_id, agency_id) WHERE state IN ('complete', 'incomplete')",
+        """CREATE TABLE fleet_runs (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            fleet_path TEXT,
+            fleet_sha256 TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            state TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            pid INTEGER,
+            host TEXT,
+            options TEXT NOT NULL,
+            n_agencies INTEGER NOT NULL
+        )""",
+        "CREATE INDEX fleet_runs_by_name ON fleet_runs(name, started_at)",
+        """CREATE TABLE fleet_agencies (
+            fleet_run_id TEXT NOT NULL REFERENCES fleet_runs(id) ON DELETE CASCADE,
+            agency_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            homepage TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            run_id TEXT,
+            worker TEXT,
+            started_at TEXT,
+            finished_at TEXT,
+            error TEXT,
+            n_pass INTEGER, n_warn INTEGER, n_fail INTEGER, n_unverified INTEGER,
+            exit_code INTEGER,
+            PRIMARY KEY (fleet_run_id, agency_id)
+        )""",
+    ),
 ]
 
 
