@@ -97,7 +97,7 @@ def cmd_schedule(args: argparse.Namespace, stdout: Console, stderr: Console) -> 
     """``oit-checker schedule``: audit on the ``[schedule]`` cron until SIGTERM/SIGINT."""
     from .schedule import serve
 
-    return ExitCode(serve(args.config, run_now=args.now, lang=args.lang))
+    return ExitCode(serve(args.config, run_now=args.now, lang=args.lang, fleet=args.fleet, broker=args.broker))
 
 
 def cmd_discover(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
@@ -239,6 +239,8 @@ EXAMPLES = {
             "exit codes: 0 nothing regressed, 1 some item regressed, 2 unknown run or too little history",
     "schedule": "examples:\n  oit-checker schedule -c config.toml        # cron from [schedule], default 0 2 * * *\n"
                 "  oit-checker schedule --now                 # one run now, then on the cron\n"
+                "  oit-checker schedule --fleet fleet.toml    # the fleet on [fleet.schedule], on this machine\n"
+                "  oit-checker schedule --fleet fleet.toml --broker redis://127.0.0.1:6379/0   # queued for workers\n"
                 "stops cleanly on SIGTERM or Ctrl-C; systemd and crontab setups: docs/nightly.md",
     **fleet_cli.EXAMPLES,
 }
@@ -290,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_history_commands(sub, fmt)
     _add_discover_command(sub, fmt)
     fleet_cli.add_fleet_commands(sub, fmt)
+    fleet_cli.add_worker_command(sub, fmt)
     return parser
 
 
@@ -358,6 +361,8 @@ def _add_history_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     schedule.add_argument("-c", "--config", default="config.toml", help="agency config file (default: config.toml)")
     schedule.add_argument("--now", action="store_true", help="run one audit at start, then follow the cron")
     schedule.add_argument("--lang", choices=["th", "en"], help="language of the log lines (default: [audit] lang)")
+    schedule.add_argument("--fleet", metavar="FLEET.toml", help="run a fleet file on its [fleet.schedule] instead")
+    schedule.add_argument("--broker", metavar="URL", help="with --fleet: queue each run for Celery workers (redis://…)")
     schedule.set_defaults(func=cmd_schedule)
 
 

@@ -144,16 +144,29 @@ class Recorder:
             raise
 
     def finish(self, result: AuditResult) -> Recorded:
-        """Store ``result`` (one transaction), then notify the transitions it causes. ``result``
+        """Store ``result`` (one transaction), then ``notify`` the transitions it causes. ``result``
         must be the planned run's (``ValueError`` otherwise: one run, one id)."""
-        if result.run_id != self.run_id:
-            raise ValueError(f"result of run {result.run_id} given to the recorder of run {self.run_id}")
+        self._check(result)
         store = self._store
         if store is None:
             return Recorded(result.run_id, None, RunState.COMPLETE if result.complete else RunState.INCOMPLETE)
         try:
             store.finish_run(self.run_id, result)
-            state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
+        except BaseException:
+            self.close()
+            raise
+        return self.notify(result)
+
+    def notify(self, result: AuditResult) -> Recorded:
+        """Tell what ``result``, already stored as this run (by ``finish``, or by a fleet's
+        ``finish_agency`` in its own transaction), changed: the items' transitions, or the failure
+        notice of an incomplete run. Closes the connection; nothing is told without the history."""
+        self._check(result)
+        store = self._store
+        state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
+        if store is None:
+            return Recorded(result.run_id, None, state)
+        try:
             if result.complete:
                 notice = self._item_notice(store, result)
             else:
@@ -162,6 +175,10 @@ class Recorder:
             return self._send(store, state, notice)
         finally:
             self.close()
+
+    def _check(self, result: AuditResult) -> None:
+        if result.run_id != self.run_id:
+            raise ValueError(f"result of run {result.run_id} given to the recorder of run {self.run_id}")
 
     def fail(self, error: str) -> Recorded:
         """The audit raised: mark the run ``failed`` and tell (once per streak of failed runs)."""

@@ -10,6 +10,10 @@
 * SIGTERM or SIGINT stops it cleanly: no new run starts, a run in progress is cancelled and
   recorded ``interrupted``, the lock is released, and the process exits 0.
 * One log line per run (stderr, times in the schedule's time zone).
+* With a fleet file (``schedule -c fleet.toml``, or ``serve(..., fleet=path)``) the cron is
+  ``[fleet.schedule]``, and each firing is one fleet run (trigger ``schedule``) in a child
+  ``oit-checker fleet run``, under its own lock; with a broker it is queued for the workers, and a
+  firing is skipped while the previous queued fleet run still has agencies to do.
 * For tests only, ``OIT_CHECKER_SCHEDULE_SECONDS`` (a cron ``second`` field such as ``*/10``) makes
   the cron fire on those seconds of each matching minute, so a test of real firings takes seconds,
   not minutes; times are then logged with seconds. Unset (always, in use): the plain 5-field cron.
@@ -19,15 +23,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
@@ -221,14 +230,165 @@ def build_scheduler(settings: ScheduleSettings, job: Callable[[], object], log: 
     return scheduler
 
 
-def serve(config_path: str, *, run_now: bool = False, lang: str | None = None) -> int:
-    """Run audits on ``[schedule]`` until SIGTERM/SIGINT; returns the exit code (0 after a clean stop)."""
+class _Guard(Protocol):
+    db_path: Path | str
+    lock_path: Path
+    next_run: Callable[[], dt.datetime | None]
+
+    def run_once(self) -> str: ...
+
+    def cancel(self) -> None: ...
+
+
+def is_fleet_file(path: str | Path) -> bool:
+    """A fleet file (``[fleet]`` and ``[[agencies]]``) rather than one agency's config."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("fleet"), dict) and isinstance(data.get("agencies"), list)
+
+
+def serve(config_path: str, *, run_now: bool = False, lang: str | None = None, fleet: str | None = None,
+          broker: str | None = None) -> int:
+    """Run audits on ``[schedule]`` until SIGTERM/SIGINT; returns the exit code (0 after a clean stop).
+    ``fleet`` (or a fleet file given as ``config_path``): fleet runs on ``[fleet.schedule]`` instead."""
+    if fleet or is_fleet_file(config_path):
+        return serve_fleet(fleet or config_path, run_now=run_now, lang=lang, broker=broker)
     loaded = load_config(config_path)
     settings = loaded.config.schedule
-    zone = ZoneInfo(settings.timezone)
     lang = lang or loaded.config.audit.lang
-    log = schedule_logger(zone)
-    guardian = Guardian(config_path, loaded, log=log, lang=lang)
+    log = schedule_logger(ZoneInfo(settings.timezone))
+    return _serve(settings, Guardian(config_path, loaded, log=log, lang=lang), log, lang, run_now)
+
+
+def serve_fleet(path: str | Path, *, run_now: bool = False, lang: str | None = None, broker: str | None = None) -> int:
+    """Run the fleet on ``[fleet.schedule]`` until SIGTERM/SIGINT (see ``FleetGuardian``)."""
+    from .fleet.cli import store_target
+    from .fleet.model import load_fleet
+
+    fleet = load_fleet(path)
+    settings = fleet.settings.schedule
+    lang = lang or fleet.settings.lang
+    log = schedule_logger(ZoneInfo(settings.timezone))
+    target = store_target(fleet)
+    if settings.lock_file:
+        lock = Path(settings.lock_file).expanduser()
+        lock = lock if lock.is_absolute() else fleet.path.resolve().parent / lock
+    elif isinstance(target, Path):
+        lock = target.with_name(target.name + ".fleet.lock")
+    else:
+        lock = fleet.path.resolve().parent / ".oit-checker-fleet.lock"
+    guardian = FleetGuardian(Path(path), fleet.settings.name, target, log=log, lang=lang, lock_path=lock,
+                             broker=broker)
+    return _serve(settings, guardian, log, lang, run_now)
+
+
+class FleetGuardian:
+    """Runs one fleet run per call of ``run_once`` as a child ``oit-checker fleet run`` (it re-reads
+    the fleet file, has its own workers and signals); ``cancel`` passes SIGTERM on, and the child
+    records the fleet run ``interrupted`` (its running agencies end incomplete)."""
+
+    def __init__(self, path: Path, name: str, target: Path | str, *, log: logging.Logger, lang: str,
+                 lock_path: Path, broker: str | None = None) -> None:
+        self.path, self.name, self.db_path, self.log, self.lang = path, name, target, log, lang
+        self.lock_path, self.broker = lock_path, broker
+        self.next_run: Callable[[], dt.datetime | None] = lambda: None
+        self._guard = threading.Lock()
+        self._child: subprocess.Popen[str] | None = None
+        self._stopping = False
+
+    def cancel(self) -> None:
+        """Stop: no new fleet run starts, and the one in progress (if any) is stopped."""
+        with self._guard:
+            self._stopping = True
+            if self._child is not None and self._child.poll() is None:
+                self._child.send_signal(signal.SIGTERM)
+
+    def run_once(self) -> str:
+        """One scheduled fleet run under the lock; returns its state (``skipped``, ``error`` …)."""
+        with RunLock(self.lock_path) as held:
+            if not held:
+                self.log.warning(ui("schedule_locked", self.lang, lock=self.lock_path))
+                return "skipped"
+            if self.broker and self._queued_left():
+                self.log.warning(ui("schedule_busy", self.lang))
+                return "skipped"
+            return self._run_locked()
+
+    def _queued_left(self) -> bool:
+        """The previous queued fleet run of this fleet still has agencies to do."""
+        from .store.fleet import DONE, FAILED, FLEET_RUNNING, FleetStore
+
+        with FleetStore(self.db_path) as store:
+            runs = store.fleet_runs(self.name, limit=1)
+            if not runs or runs[0].state != FLEET_RUNNING:
+                return False
+            return any(n for state, n in store.fleet_progress(runs[0].id).items() if state not in (DONE, FAILED))
+
+    def _run_locked(self) -> str:
+        started = time.monotonic()
+        argv = [sys.executable, "-m", "oit_checker", "fleet", "run", str(self.path), "--trigger", "schedule", "-q",
+                "--format", "json", "--lang", self.lang]
+        if self.broker:
+            argv += ["--broker", self.broker, "--no-wait"]
+        # files, not pipes: a grandchild that outlives the child (multiprocessing's resource tracker
+        # keeps stderr) must not keep the scheduler waiting for the end of a pipe
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as out_file, \
+                tempfile.TemporaryFile("w+", encoding="utf-8") as err_file:
+            with self._guard:
+                if self._stopping:
+                    return "interrupted"
+                self._child = subprocess.Popen(argv, stdout=out_file, stderr=err_file, text=True,  # noqa: S603
+                                               start_new_session=True)  # a terminal's Ctrl-C: we pass it on
+            try:
+                code = self._child.wait()
+            finally:
+                with self._guard:
+                    self._child = None
+            out_file.seek(0)
+            err_file.seek(0)
+            out, err = out_file.read(), err_file.read()
+        try:
+            data = json.loads(out)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            if self._stopping:
+                self.log.warning(ui("schedule_interrupted", self.lang, run=self.name))
+                return "interrupted"
+            detail = (err.strip().splitlines() or [f"exit {code}"])[-1]
+            if self.broker and code == 0:  # queued for the workers: the child says where
+                self.log.info(detail)
+                return "queued"
+            self.log.error(ui("schedule_run_error", self.lang, error=detail))
+            return "error"
+        return self._log(data, started)
+
+    def _log(self, data: dict[str, object], started: float) -> str:
+        from .store.fleet import FleetStore
+
+        run = data.get("run") if isinstance(data.get("run"), dict) else {}
+        summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+        assert isinstance(run, dict) and isinstance(summary, dict)
+        run_id, state = str(run.get("id", "")), "complete" if run.get("complete") else "interrupted"
+        items = summary.get("items_by_status") or {}
+        counts = {s: int(items.get(s.value, 0)) for s in Status} if isinstance(items, dict) else {}
+        outcome = ui("summary", self.lang, total=sum(counts.values()), **{s.value: n for s, n in counts.items()})
+        try:
+            with FleetStore(self.db_path) as store:
+                sent = store.fleet_notifications(run_id)
+        except OitCheckerError:
+            sent = []
+        told = ", ".join(f"{n.channel} {'ok' if n.ok else 'FAILED'}" for n in sent) or "—"
+        line = ui("schedule_run_done", self.lang, run=run_id, state=ui(f"state_{state}", self.lang),
+                  seconds=f"{time.monotonic() - started:.1f}", outcome=outcome, told=told, next=_when(self.next_run()))
+        (self.log.info if state == "complete" else self.log.warning)(line)
+        return state
+
+
+def _serve(settings: ScheduleSettings, guardian: _Guard, log: logging.Logger, lang: str, run_now: bool) -> int:
+    zone = ZoneInfo(settings.timezone)
     stop = threading.Event()
     received: list[int] = []
 
@@ -241,13 +401,20 @@ def serve(config_path: str, *, run_now: bool = False, lang: str | None = None) -
     scheduler = build_scheduler(settings, guardian.run_once, log, lang, first_run=first)
     scheduler.start()
 
+    job = scheduler.get_job(JOB_ID)
+    trigger = cron_trigger(settings.cron, zone)
+
     def next_run() -> dt.datetime | None:
-        job = scheduler.get_job(JOB_ID)
-        return job.next_run_time if job else None
+        """From the cron, not ``scheduler.get_job``: that waits for the scheduler's lock, which
+        ``shutdown`` holds while it waits for this very job (a deadlock on SIGTERM)."""
+        if stop.is_set():
+            return None
+        upcoming: dt.datetime | None = trigger.get_next_fire_time(None, dt.datetime.now(zone))
+        return upcoming
 
     guardian.next_run = next_run
-    log.info(ui("schedule_started", lang, cron=settings.cron, zone=settings.timezone, next=_when(next_run()),
-                db=redact(guardian.db_path), lock=guardian.lock_path))
+    log.info(ui("schedule_started", lang, cron=settings.cron, zone=settings.timezone,
+                next=_when(job.next_run_time if job else None), db=redact(guardian.db_path), lock=guardian.lock_path))
     try:
         while not stop.wait(timeout=1.0):
             pass
@@ -262,4 +429,5 @@ def serve(config_path: str, *, run_now: bool = False, lang: str | None = None) -
     return 0
 
 
-__all__ = ["Guardian", "build_scheduler", "lock_path_for", "schedule_logger", "serve"]
+__all__ = ["FleetGuardian", "Guardian", "build_scheduler", "is_fleet_file", "lock_path_for", "schedule_logger",
+           "serve", "serve_fleet"]

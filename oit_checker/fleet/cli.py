@@ -17,6 +17,7 @@ import os
 import secrets
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 
 from rich.console import Console
 
@@ -34,6 +35,7 @@ from ..store import default_db_path, is_url, redact
 from ..store.fleet import DONE, FAILED, FLEET_RUNNING, PENDING, RUNNING, FleetAgencyPlan, FleetRunRow, FleetStore
 from .embedded import run_embedded
 from .model import LoadedFleet, effective_jobs, load_fleet
+from .notify import send_summary_if_ended, summary_options
 from .progress import FleetProgress
 from .task import AGENCIES_DIR, run_agency
 from .view import AgencyState, AgencyView, Cell, ChecklistColumns, FleetRunMeta, FleetView, fleet_exit_code
@@ -47,7 +49,14 @@ EXAMPLES = {
              "exit codes: 0 all pass, 1 some item fails, 2 fleet file error, 3 an agency run not complete,"
              " 4 unverified only\nthe fleet file: docs/fleet.md",
 }
+EXAMPLES["fleet"] += ("\nworkers on several machines (Redis broker, PostgreSQL history):\n"
+                      "  oit-checker fleet run fleet.toml --broker redis://10.0.0.5:6379/0")
 EXAMPLES["fleet run"] = EXAMPLES["fleet"]
+EXAMPLES["worker"] = ("examples:\n  oit-checker worker --broker redis://10.0.0.5:6379/0            # one pool process per CPU\n"
+                      "  oit-checker worker --broker redis://10.0.0.5:6379/0 --concurrency 4 --agency-minutes 60\n"
+                      "then, from any machine: oit-checker fleet run fleet.toml --broker redis://10.0.0.5:6379/0\n"
+                      "SIGTERM: the worker takes no new agency, lets running ones finish, then stops; docs/fleet.md, "
+                      "\"Workers on several machines\"")
 EXAMPLES["fleet status"] = ("examples:\n  oit-checker fleet status                     # the newest fleet run in the history\n"
                             "  oit-checker fleet status 20261203T0100 --fleet fleet.toml   # a unique prefix of its id\n"
                             "  oit-checker fleet status --format csv -o grid.csv")
@@ -116,6 +125,9 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
     jobs = args.jobs or effective_jobs(fleet.limits)
     limits = fleet.limits
     target = store_target(fleet)
+    if args.broker:  # before anything is recorded: Redis answers, the history is shareable
+        _celery(lang).shared_target(target, lang)
+        _celery(lang).check_broker(args.broker, lang)
     sha = hashlib.sha256(fleet.path.read_bytes()).hexdigest()
     with FleetStore(target) as store:
         if args.resume is not None:
@@ -129,30 +141,117 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
         else:
             fleet_run_id = new_fleet_run_id(dt.datetime.now(dt.UTC))
             options = {"reports_dir": str(fleet.reports_dir), "max_attempts": limits.max_attempts, "fail_on": fail_on,
-                       "lang": lang, "jobs": jobs}
+                       "lang": lang, "jobs": jobs, "discover": bool(args.discover), **summary_options(fleet)}
             store.begin_fleet_run(fleet_run_id, name=fleet.settings.name, fleet_path=str(fleet.path.resolve()),
-                                  fleet_sha256=sha, agencies=agency_plans(fleet), options=options)
+                                  fleet_sha256=sha, agencies=agency_plans(fleet), options=options,
+                                  mode="celery" if args.broker else "embedded", trigger=args.trigger)
             todo = list(fleet.agencies)
             jobs = max(1, min(jobs, len(todo)))
             started = ui("fleet_cli_started", lang, run=fleet_run_id, n=len(todo), jobs=jobs, db=store.name)
-    if not args.quiet:
-        stderr.print(started, markup=False, highlight=False, soft_wrap=True)
-    limiter = partial(ProcessLimiter, limits.max_concurrency, limits.per_host_concurrency, limits.per_host_interval)
-    with FleetProgress(len(todo), lang, stream=stderr.file, quiet=args.quiet) as shown:
-        result = run_embedded(jobs, todo, partial(run_agency, target, fleet_run_id), limiter=limiter,
-                              on_event=shown.handle, max_attempts=limits.max_attempts)
+    if args.broker:
+        if not _on_workers(args, fleet, target, fleet_run_id, todo, lang, stderr):
+            return ExitCode.OK
+    else:
+        if not args.quiet:
+            stderr.print(started, markup=False, highlight=False, soft_wrap=True)
+        limiter = partial(ProcessLimiter, limits.max_concurrency, limits.per_host_concurrency,
+                          limits.per_host_interval)
+        with FleetProgress(len(todo), lang, stream=stderr.file, quiet=args.quiet) as shown:
+            result = run_embedded(jobs, todo, partial(run_agency, target, fleet_run_id), limiter=limiter,
+                                  on_event=shown.handle, max_attempts=limits.max_attempts)
     with FleetStore(target) as store:
-        for agency_id, outcome in result.outcomes.items():
-            if outcome.state == AgencyState.FAILED and agency_id not in result.not_run:
-                store.fail_lost(fleet_run_id, agency_id, outcome.error or "failed")
+        if not args.broker:
+            for agency_id, outcome in result.outcomes.items():
+                if outcome.state == AgencyState.FAILED and agency_id not in result.not_run:
+                    store.fail_lost(fleet_run_id, agency_id, outcome.error or "failed")
         store.finish_fleet_run(fleet_run_id)
         view = view_from_store(store, fleet_run_id)
     index = Path(str(options.get("reports_dir") or fleet.reports_dir)) / fleet_run_id / INDEX
     write_atomic(index, render_html(view, lang, fail_on), lang)
+    send_summary_if_ended(target, fleet_run_id)  # an interrupted run, or agencies the pool gave up on
     emit_fleet(outputs, view, lang=lang, fail_on=fail_on, quiet=args.quiet, stdout=stdout, stderr=stderr)
     if not args.quiet:
         stderr.print(ui("fleet_cli_index", lang, path=str(index)), markup=False, highlight=False, soft_wrap=True)
     return fleet_exit_code(view, fail_on)
+
+
+def _celery(lang: str) -> ModuleType:
+    """``fleet.celery_app``, or a one-line error naming the extra to install (exit 2)."""
+    try:
+        from . import celery_app
+    except ImportError as exc:
+        raise OitCheckerError(ui("fleet_worker_missing", lang)) from exc
+    return celery_app
+
+
+def _on_workers(args: argparse.Namespace, fleet: LoadedFleet, target: Path | str, fleet_run_id: str,
+                todo: list[str], lang: str, stderr: Console) -> bool:
+    """``fleet run --broker``: queue the agencies for the workers, then follow them in the store
+    until all are done (True); False with ``--no-wait``."""
+    celery = _celery(lang)
+    sent = celery.enqueue_fleet(args.broker, target, fleet_run_id, todo, queue=args.queue,
+                                limits=celery.Limits.of(fleet.limits), lang=lang)
+    if not args.quiet:
+        stderr.print(ui("fleet_worker_queued", lang, run=fleet_run_id, n=sent, queue=args.queue,
+                        broker=celery.redact_url(args.broker), db=redact(target)),
+                     markup=False, highlight=False, soft_wrap=True)
+    if args.no_wait:
+        stderr.print(ui("fleet_worker_no_wait", lang, run=fleet_run_id), markup=False, highlight=False,
+                     soft_wrap=True)
+        return False
+    with FleetProgress(len(todo), lang, stream=stderr.file, quiet=args.quiet) as shown:
+        try:
+            celery.follow_fleet(target, fleet_run_id, shown.handle, poll=1.0, only=todo)
+        except KeyboardInterrupt:
+            shown.notice("fleet_worker_stopped_following", run=fleet_run_id)
+            raise
+    return True
+
+
+def cmd_worker(args: argparse.Namespace, stdout: Console, stderr: Console) -> int:
+    """``oit-checker worker --broker URL``: a Celery worker auditing queued agencies until stopped."""
+    lang = args.lang or "th"
+    celery = _celery(lang)
+    for name in ("concurrency", "agency_minutes", "visibility_margin", "restore_interval"):
+        if getattr(args, name) is not None and getattr(args, name) <= 0:
+            raise ConfigError("--" + name.replace("_", "-"), "", "must be above 0")
+    timing = celery.Timing(args.agency_minutes, args.visibility_margin, args.restore_interval)
+    celery.check_broker(args.broker, lang)
+    stderr.print(ui("fleet_worker_starting", lang, queue=args.queue, broker=celery.redact_url(args.broker),
+                    concurrency=args.concurrency or os.cpu_count() or 1, minutes=timing.agency_minutes),
+                 markup=False, highlight=False, soft_wrap=True)
+    return int(celery.run_worker(args.broker, args.concurrency, args.loglevel, queue=args.queue, timing=timing,
+                                 lang=lang))
+
+
+def add_worker_command(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                       fmt: type[argparse.HelpFormatter]) -> None:
+    """``worker`` (registered by ``oit_checker.cli.build_parser``)."""
+    worker = sub.add_parser("worker", help="audit agencies queued by `fleet run --broker` (a Celery worker)",
+                            formatter_class=fmt, epilog=EXAMPLES["worker"],
+                            description="Take agencies of fleet runs from a Redis queue and audit them, recording "
+                                        "each in the fleet's PostgreSQL history. Needs pip install "
+                                        "'oit-checker[workers]'.")
+    worker.add_argument("--broker", required=True, metavar="redis://HOST:6379/0", help="the Redis broker")
+    worker.add_argument("--concurrency", type=int, metavar="N", help="pool processes (default: one per CPU)")
+    _queue_option(worker)
+    worker.add_argument("--agency-minutes", type=float, default=30.0, metavar="MIN",
+                        help="the longest [fleet.limits] agency_minutes served; the hard time limit is this plus "
+                             "5 minutes (default: 30)")
+    worker.add_argument("--visibility-margin", type=float, default=600.0, metavar="S",
+                        help="seconds past the hard time limit before an agency of a lost worker is given to "
+                             "another (default: 600)")
+    worker.add_argument("--restore-interval", type=float, default=10.0, metavar="S",
+                        help="seconds between looks for agencies of lost workers (default: 10)")
+    worker.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
+    worker.add_argument("--lang", choices=["th", "en"], help="language of the messages (default: th)")
+    worker.set_defaults(func=cmd_worker)
+
+
+def _queue_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--queue", default="oit-checker", metavar="NAME",
+                        help="the queue (and Redis key prefix) shared by `fleet run --broker` and its workers "
+                             "(default: oit-checker)")
 
 
 def cmd_fleet_status(args: argparse.Namespace, stdout: Console, stderr: Console) -> ExitCode:
@@ -221,7 +320,8 @@ def view_from_store(store: FleetStore, fleet_run_id: str) -> FleetView:
             state=state, seq=agency.seq, run_id=agency.run_id, attempts=agency.attempts, exit_code=agency.exit_code,
             counts={s: agency.counts.get(s, 0) for s in Status},
             reports={kind: f"{AGENCIES_DIR}/{agency.agency_id}.{kind}" for kind in ("html", "json")},
-            error=agency.error, items={i.code: Cell(i.status, i.reason, i.url) for i in items}))
+            error=agency.error, items={i.code: Cell(i.status, i.reason, i.url, i.code in agency.discovered)
+                                                for i in items}))
     done = all(a.state not in (AgencyState.PENDING, AgencyState.RUNNING, AgencyState.INTERRUPTED) for a in rows)
     meta = FleetRunMeta(run.id, run.name, run.mode, run.trigger, run.started_at, run.finished_at, __version__, done)
     return FleetView(meta, tuple(columns.values()), tuple(sorted(rows, key=AgencyView.sort_key)))
@@ -243,6 +343,16 @@ def add_fleet_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     run.add_argument("--resume", nargs="?", const="", metavar="RUN",
                      help="continue the newest unfinished fleet run of this same file (or RUN, a unique id "
                           "prefix): agencies already finished are not audited again")
+    run.add_argument("--broker", metavar="redis://HOST:6379/0",
+                     help="queue the agencies for `oit-checker worker` processes on any machine (Celery over "
+                          "Redis) instead of auditing here; the history must be PostgreSQL ([storage] url)")
+    _queue_option(run)
+    run.add_argument("--discover", action="store_true",
+                     help="give items without URLs the URL `discover` proposes (marked proposed in the grid) "
+                          "instead of failing them no_url_given")
+    run.add_argument("--trigger", default="fleet", choices=["fleet", "schedule"], help=argparse.SUPPRESS)
+    run.add_argument("--no-wait", action="store_true",
+                     help="with --broker: queue and return at once (follow with `fleet status`)")
     _output_options(run)
     run.set_defaults(func=cmd_fleet_run)
     status = fleet_sub.add_parser("status", help="a fleet run's progress and grid, from the history",

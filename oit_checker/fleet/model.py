@@ -346,9 +346,15 @@ def _load_agency(fleet: FleetFile, entry: FleetAgency, file: Path) -> LoadedAgen
                 return name, f"{key}.checklist" if entry.checklist else "fleet.checklist"
             if k == "audit.lang" and "lang" not in fleet.defaults.audit:
                 return name, "fleet.lang"
+            if top == "notify":
+                return name, f"fleet.{k}"
             return name, f"defaults.{k}"
 
     _cap_minutes(data, fleet.fleet.limits.agency_minutes)
+    notify = agency_notify(fleet.fleet.notify, data.get("notify"), entry.contacts, inline=not entry.config,
+                           base=file.parent)
+    if notify is not None:
+        data["notify"] = notify
     checklist_file = _checklist_file(data, base, where)
     try:
         loaded = parse_config(data, origin, base)
@@ -357,6 +363,33 @@ def _load_agency(fleet: FleetFile, entry: FleetAgency, file: Path) -> LoadedAgen
             raise
         raise ConfigError(*where(exc.key), exc.problem, exc.hint) from exc
     return LoadedAgency(entry.id, entry.contacts, loaded, data, base, checklist_file, inline=not entry.config)
+
+
+def agency_notify(shared: NotifySettings, own: Any, contacts: tuple[str, ...], *, inline: bool,
+                  base: Path) -> dict[str, Any] | None:
+    """The ``[notify]`` an agency is audited with (None: its own, unchanged). Inline: the fleet's
+    ``[fleet.notify]`` channels, e-mail to the agency's ``contacts`` (none: no e-mail). With its own
+    file: its ``[notify]``, its ``contacts`` added to its e-mail, or sent through the fleet's mail
+    server when its file has none."""
+    fleet = shared.model_dump(mode="json")
+    mail = fleet["email"]
+    if mail["ca_file"] and not Path(mail["ca_file"]).expanduser().is_absolute():
+        mail["ca_file"] = str((base / mail["ca_file"]).resolve())  # the fleet file's folder, not the agency's
+    if inline:
+        fleet["email"] = {**mail, "to": list(contacts)} if contacts else {**mail, "host": ""}
+        return fleet
+    if not contacts:
+        return None
+    table = copy.deepcopy(own) if isinstance(own, dict) else {}
+    email = table.get("email")
+    if isinstance(email, dict) and email.get("host"):
+        given = email.get("to")
+        email["to"] = list(dict.fromkeys([*(given if isinstance(given, list) else []), *contacts]))
+    elif mail["host"]:
+        table["email"] = {**mail, "to": list(contacts)}
+    else:
+        return None
+    return table
 
 
 def _fleet_checklist(fleet: FleetFile, file: Path) -> str:

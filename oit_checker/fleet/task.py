@@ -5,19 +5,26 @@ the agency in the store, rebuilds its config from the snapshot stored when the f
 (a worker never reads the fleet files), audits it under a ``Recorder`` row, and records the result
 and the agency's end in one transaction that only the current claim wins. Only the winner writes
 the agency's reports and tells its contacts, so a redone agency is recorded and told at most once.
+Whichever agency ends the fleet run, its worker sends the owner's summary (``fleet/notify.py``).
+
+With ``fleet run --discover`` (the fleet run's ``discover`` option), items without URLs are first
+given the best URL ``discover`` proposes, kept as ``discovered`` (the grid marks them proposed);
+otherwise, as in ``audit``, they fail ``no_url_given``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from pathlib import Path
 from typing import Any
 
-from ..audit import plan_audit, run_audit
+from ..audit import plan_audit, run_audit, select_items
+from ..config import ItemUrls, LoadedConfig
+from ..discover import discover_async
 from ..errors import OitCheckerError
 from ..exit_codes import exit_code
-from ..messages import ui
 from ..models import AuditResult
 from ..recorder import Recorder
 from ..report import Format, to_reporter
@@ -25,6 +32,7 @@ from ..report.outputs import write_atomic
 from ..store import RunState
 from ..store.fleet import DONE, FAILED, FleetAgencyRow, FleetStore
 from .model import config_from_snapshot
+from .notify import finalise_quietly
 from .progress import AgencyOutcome, observer_for
 
 AGENCIES_DIR = "agencies"
@@ -52,10 +60,17 @@ def stored_outcome(row: FleetAgencyRow) -> AgencyOutcome:
 
 
 def run_agency(store_target: str | Path, fleet_run_id: str, agency_id: str) -> AgencyOutcome:
-    """Claim, audit, record, report and notify one agency of a fleet run; returns its outcome.
+    """Claim, audit, record, report and notify one agency of a fleet run; returns its outcome. The
+    worker whose agency ends the fleet run sends the owner's summary.
 
     An agency already done (or failed) is not audited again: its stored outcome is returned.
     """
+    outcome = _run_agency(store_target, fleet_run_id, agency_id)
+    finalise_quietly(store_target, fleet_run_id)
+    return outcome
+
+
+def _run_agency(store_target: str | Path, fleet_run_id: str, agency_id: str) -> AgencyOutcome:
     with FleetStore(store_target) as store:
         options = store.fleet_run(fleet_run_id).options
         claim = store.claim_agency(fleet_run_id, agency_id, worker=worker_name(),
@@ -65,11 +80,18 @@ def run_agency(store_target: str | Path, fleet_run_id: str, agency_id: str) -> A
         snapshot = store.agency_snapshot(fleet_run_id, agency_id)
         try:
             loaded = config_from_snapshot(snapshot)
+            if options.get("discover"):
+                loaded, proposed = with_discovered(loaded)
+                if proposed:
+                    store.set_discovered(fleet_run_id, agency_id, proposed)
             plan = plan_audit(loaded)
         except Exception as exc:  # noqa: BLE001 - a snapshot this version cannot read: the agency fails, the fleet goes on
             error = f"{type(exc).__name__}: {exc}"
             store.fail_agency(fleet_run_id, agency_id, claim.attempt, None, error)
             return AgencyOutcome(agency_id, RunState.FAILED, error=error[:500])
+        except BaseException:  # stopped while discovering: the agency waits for a resume
+            store.release_agency(fleet_run_id, agency_id, claim.attempt, None, "the fleet run was stopped")
+            raise
         recorder = Recorder(loaded, plan, trigger="fleet", db_path=store_target)
         try:
             with recorder.recording("the fleet run was stopped"):
@@ -94,7 +116,7 @@ def run_agency(store_target: str | Path, fleet_run_id: str, agency_id: str) -> A
         write_agency_reports(result, options.get("reports_dir"), fleet_run_id, agency_id, lang, fail_on)
     except OitCheckerError as exc:  # the run is recorded; only its files are missing (the grid says so)
         error = str(exc)
-    notify(recorder, result)
+    recorder.notify(result)  # its contacts: what the recorded run changed (a failing channel is recorded, not raised)
     state = RunState.COMPLETE if result.complete else RunState.INCOMPLETE
     return AgencyOutcome(agency_id, state, {s.value: n for s, n in result.counts().items()}, error=error,
                          run_id=plan.run_id)
@@ -114,19 +136,19 @@ def write_agency_reports(result: AuditResult, reports_dir: Any, fleet_run_id: st
     return written
 
 
-def notify(recorder: Recorder, result: AuditResult) -> None:
-    """What ``Recorder.finish`` tells after storing a run (its store row is already written here):
-    the items' transitions, or the failure notice of an incomplete run."""
-    store = recorder._store
-    if store is None:
-        return
+def with_discovered(loaded: LoadedConfig) -> tuple[LoadedConfig, dict[str, str]]:
+    """``loaded`` with each item that has no URL given the best URL ``discover`` proposes (item
+    code -> URL). Items without a good candidate, or a crawl that fails, stay without a URL."""
+    empty = [item.code for item in select_items(loaded, None) if not loaded.urls_for(item.code)]
+    if not empty:
+        return loaded, {}
     try:
-        if result.complete:
-            notice = recorder._item_notice(store, result)
-            recorder._send(store, RunState.COMPLETE, notice)
-        else:
-            notice = recorder._failure_notice(store, RunState.INCOMPLETE, ui("hint_incomplete", recorder._lang),
-                                              result.counts(), result.started_at)
-            recorder._send(store, RunState.INCOMPLETE, notice)
-    finally:
-        recorder.close()
+        found = asyncio.run(discover_async(loaded, items=empty, top=1))
+    except Exception:  # noqa: BLE001 - no proposal: the items fail no_url_given, as without --discover
+        return loaded, {}
+    proposed = {p.code: candidate.url for p in found.items if (candidate := p.proposed) is not None}
+    if not proposed:
+        return loaded, {}
+    items = {**loaded.config.items, **{code: ItemUrls(urls=(url,)) for code, url in proposed.items()}}
+    config = loaded.config.model_copy(update={"items": items})
+    return LoadedConfig(config, loaded.checklist, loaded.path, loaded.choice, loaded.base_dir), proposed

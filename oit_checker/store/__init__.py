@@ -61,15 +61,18 @@ def default_db_path() -> Path:
     return paths.data_dir() / DB_NAME
 
 
-def _now() -> str:
+def now_text() -> str:
+    """Now, as the history stores times: UTC ISO 8601 to the second."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _json(value: Any) -> str:
+def to_json(value: Any) -> str:
+    """A JSON column's text: stable key order, Thai kept readable."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` of this machine lives (a running row's owner)."""
     if pid == os.getpid():
         return True
     try:
@@ -140,7 +143,7 @@ class Store:
         """Mark ``running`` runs of dead processes on this machine ``interrupted``; returns their ids."""
         host = socket.gethostname()
         rows = self._db.execute("SELECT id, pid, host FROM runs WHERE state = ?", (RunState.RUNNING,)).fetchall()
-        dead = [r["id"] for r in rows if r["host"] == host and r["pid"] is not None and not _pid_alive(r["pid"])]
+        dead = [r["id"] for r in rows if r["host"] == host and r["pid"] is not None and not pid_alive(r["pid"])]
         for run_id in dead:
             self.end_run(run_id, RunState.INTERRUPTED, "the process ended before the run finished")
         return dead
@@ -157,7 +160,7 @@ class Store:
                 " agency_name, homepage, checklist_id, assessment_year, tool_version, deadline)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, scope, RunState.RUNNING, trigger, started_at.isoformat(timespec="seconds"), os.getpid(),
-                 socket.gethostname(), config_path, _json(list(items_requested)) if items_requested else None,
+                 socket.gethostname(), config_path, to_json(list(items_requested)) if items_requested else None,
                  agency_name, homepage, checklist_id, assessment_year, tool_version,
                  deadline.isoformat() if deadline else None))
 
@@ -193,14 +196,14 @@ class Store:
             "INSERT INTO item_results (run_id, code, name_th, name_en, item_group, status, reason, reason_params,"
             " reasons, url, passing_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, item.code, item.name_th, item.name_en, item.group, item.status.value,
-             primary.reason if primary else None, _json(primary.params) if primary else None, _json(reasons),
+             primary.reason if primary else None, to_json(primary.params) if primary else None, to_json(reasons),
              url.url if url else None, item.passing_url))
         rows: list[tuple[str | None, Finding]] = [(None, f) for f in item.findings]
         rows += [(u.url, f) for u in item.urls for f in u.findings]
         db.executemany(
             "INSERT INTO findings (run_id, code, seq, url, check_name, status, reason, params, evidence)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, item.code, seq, u, f.check.value, f.status.value, f.reason, _json(f.params), _json(f.evidence))
+            [(run_id, item.code, seq, u, f.check.value, f.status.value, f.reason, to_json(f.params), to_json(f.evidence))
              for seq, (u, f) in enumerate(rows)])
         for url_result in item.urls:
             fetch = url_result.fetch
@@ -215,21 +218,21 @@ class Store:
                  fetch.status if fetch else None, fetch.content_type if fetch else None,
                  hashlib.sha256(fetch.body).hexdigest() if fetch and fetch.body else None,
                  len(fetch.body) if fetch else None,
-                 _json([{"url": r.url, "status": r.status} for r in fetch.redirects] if fetch else []),
+                 to_json([{"url": r.url, "status": r.status} for r in fetch.redirects] if fetch else []),
                  fetch.fetched_at if fetch else None, fetch.elapsed if fetch else None,
-                 fetch.error if fetch else None, _json(url_result.evidence_files)))
+                 fetch.error if fetch else None, to_json(url_result.evidence_files)))
 
     def end_run(self, run_id: str, state: str, error: str) -> None:
         """Close a run without results: ``failed`` or ``interrupted``, with why."""
         with self._transaction() as db:
             db.execute("UPDATE runs SET state = ?, finished_at = ?, error = ?, pid = NULL WHERE id = ? AND state = ?",
-                       (state, _now(), error[:2000], run_id, RunState.RUNNING))
+                       (state, now_text(), error[:2000], run_id, RunState.RUNNING))
 
     def record_notification(self, run_id: str, channel: str, events: Sequence[str], ok: bool, detail: str) -> None:
         """Keep the outcome of one delivery (never the secret, never the message body)."""
         with self._transaction() as db:
             db.execute("INSERT INTO notifications (run_id, channel, events, ok, detail, sent_at)"
-                       " VALUES (?, ?, ?, ?, ?, ?)", (run_id, channel, _json(list(events)), int(ok), detail[:500], _now()))
+                       " VALUES (?, ?, ?, ?, ?, ?)", (run_id, channel, to_json(list(events)), int(ok), detail[:500], now_text()))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -247,7 +250,7 @@ class Store:
 
     def run(self, ref: str, scope: str | None = None) -> RunRow:
         """The run whose id is ``ref`` or starts with it (unique), else ``StoreError``."""
-        sql, args = "SELECT * FROM runs WHERE (id = ? OR id LIKE ? ESCAPE '\\')", [ref, _like_prefix(ref)]
+        sql, args = "SELECT * FROM runs WHERE (id = ? OR id LIKE ? ESCAPE '\\')", [ref, like_prefix(ref)]
         if scope is not None:
             sql += " AND scope = ?"
             args.append(scope)
@@ -305,9 +308,11 @@ class Store:
         return self._db.integrity_check()
 
 
-def _like_prefix(ref: str) -> str:
+def like_prefix(ref: str) -> str:
+    """``ref`` as a ``LIKE … ESCAPE '\\'`` prefix pattern (an id prefix given by the user)."""
     return ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 __all__ = ["DB_NAME", "MIGRATIONS", "ItemRow", "NotificationRow", "RunRow", "RunState", "Store", "StoreError",
-           "deciding_url", "default_db_path", "is_url", "primary_finding", "redact"]
+           "deciding_url", "default_db_path", "is_url", "like_prefix", "now_text", "pid_alive", "primary_finding",
+           "redact", "to_json"]

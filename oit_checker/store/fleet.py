@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..models import AuditResult, Status
-from . import Store, _json, _like_prefix, _now, _pid_alive
+from . import NotificationRow, Store, like_prefix, now_text, pid_alive, to_json
 from .backend import POSTGRESQL, Backend
 from .rows import RunState
 
@@ -91,6 +91,8 @@ class FleetAgencyRow:
     error: str | None = None
     exit_code: int | None = None
     counts: dict[Status, int] = field(default_factory=lambda: {s: 0 for s in Status})
+    discovered: dict[str, str] = field(default_factory=dict)
+    """Item code -> the URL ``--discover`` proposed (and the audit checked)."""
 
 
 @dataclass(frozen=True)
@@ -126,12 +128,12 @@ def _agency_row(r: Any) -> FleetAgencyRow:
     return FleetAgencyRow(
         r["fleet_run_id"], r["agency_id"], int(r["seq"]), r["name"], r["homepage"], r["scope"], r["checklist_id"],
         r["state"], int(r["attempts"]), r["run_id"], r["run_state"], r["worker"], _time(r["started_at"]),
-        _time(r["finished_at"]), r["error"], r["exit_code"], counts)
+        _time(r["finished_at"]), r["error"], r["exit_code"], counts, json.loads(r["discovered"] or "{}"))
 
 
 _AGENCY_SELECT = ("SELECT a.fleet_run_id, a.agency_id, a.seq, a.name, a.homepage, a.scope, a.checklist_id, a.state,"
                   " a.attempts, a.run_id, a.worker, a.started_at, a.finished_at, a.error, a.n_pass, a.n_warn,"
-                  " a.n_fail, a.n_unverified, a.exit_code, r.state AS run_state"
+                  " a.n_fail, a.n_unverified, a.exit_code, a.discovered, r.state AS run_state"
                   " FROM fleet_agencies a LEFT JOIN runs r ON r.id = a.run_id")
 
 
@@ -189,12 +191,12 @@ class FleetStore(Store):
         with self._transaction() as db:
             db.execute("INSERT INTO fleet_runs (id, name, fleet_path, fleet_sha256, mode, trigger, state, started_at,"
                        " pid, host, options, n_agencies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (fleet_run_id, name, fleet_path, fleet_sha256, mode, trigger, FLEET_RUNNING, _now(),
-                        os.getpid(), socket.gethostname(), _json(options or {}), len(agencies)))
+                       (fleet_run_id, name, fleet_path, fleet_sha256, mode, trigger, FLEET_RUNNING, now_text(),
+                        os.getpid(), socket.gethostname(), to_json(options or {}), len(agencies)))
             db.executemany("INSERT INTO fleet_agencies (fleet_run_id, agency_id, seq, name, homepage, scope,"
                            " checklist_id, snapshot, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [(fleet_run_id, a.agency_id, seq, a.name, a.homepage, a.scope, a.checklist_id,
-                             _json(a.snapshot), PENDING) for seq, a in enumerate(agencies)])
+                             to_json(a.snapshot), PENDING) for seq, a in enumerate(agencies)])
 
     def resume_fleet_run(self, fleet_run_id: str) -> None:
         """This process takes an unfinished fleet run over (``running`` again, its pid)."""
@@ -209,7 +211,7 @@ class FleetStore(Store):
                               (fleet_run_id, PENDING, RUNNING)).fetchone()["n"]
             state = FLEET_INTERRUPTED if left else FLEET_COMPLETE
             db.execute("UPDATE fleet_runs SET state = ?, finished_at = ?, pid = NULL WHERE id = ?",
-                       (state, _now(), fleet_run_id))
+                       (state, now_text(), fleet_run_id))
         return state
 
     def fleet_runs(self, name: str | None = None, limit: int = 20) -> list[FleetRunRow]:
@@ -223,7 +225,7 @@ class FleetStore(Store):
     def fleet_run(self, ref: str) -> FleetRunRow:
         """The fleet run whose id is ``ref`` or starts with it (unique), else ``StoreError``."""
         rows = self._db.execute("SELECT * FROM fleet_runs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id",
-                                (ref, _like_prefix(ref))).fetchall()
+                                (ref, like_prefix(ref))).fetchall()
         exact = [r for r in rows if r["id"] == ref]
         if exact or len(rows) == 1:
             return _fleet_run_row((exact or rows)[0])
@@ -245,7 +247,7 @@ class FleetStore(Store):
     def is_alive(run: FleetRunRow) -> bool:
         """True while the process running ``run`` on this machine lives."""
         return (run.state == FLEET_RUNNING and run.pid is not None and run.host == socket.gethostname()
-                and _pid_alive(run.pid))
+                and pid_alive(run.pid))
 
     # -- agencies --------------------------------------------------------------------------------
 
@@ -291,19 +293,19 @@ class FleetStore(Store):
             if row.attempts >= max_attempts:
                 error = f"worker lost {row.attempts} times"
                 db.execute("UPDATE fleet_agencies SET state = ?, error = ?, finished_at = ?, worker = NULL"
-                           " WHERE fleet_run_id = ? AND agency_id = ?", (FAILED, error, _now(), fleet_run_id, agency_id))
+                           " WHERE fleet_run_id = ? AND agency_id = ?", (FAILED, error, now_text(), fleet_run_id, agency_id))
                 return Claim(fleet_run_id, agency_id, row.attempts, FAILED, self._locked(db, fleet_run_id, agency_id))
             attempt = row.attempts + 1
             db.execute("UPDATE fleet_agencies SET state = ?, attempts = ?, worker = ?, started_at = ?, error = NULL"
                        " WHERE fleet_run_id = ? AND agency_id = ?",
-                       (RUNNING, attempt, worker, _now(), fleet_run_id, agency_id))
+                       (RUNNING, attempt, worker, now_text(), fleet_run_id, agency_id))
             return Claim(fleet_run_id, agency_id, attempt, RUNNING, self._locked(db, fleet_run_id, agency_id))
 
     @staticmethod
     def _interrupt_runs(db: Backend, fleet_run_id: str, agency_id: str, why: str) -> None:
         db.execute("UPDATE runs SET state = ?, finished_at = ?, error = ?, pid = NULL"
                    " WHERE fleet_run_id = ? AND agency_id = ? AND state = ?",
-                   (RunState.INTERRUPTED, _now(), why, fleet_run_id, agency_id, RunState.RUNNING))
+                   (RunState.INTERRUPTED, now_text(), why, fleet_run_id, agency_id, RunState.RUNNING))
 
     def tag_run(self, fleet_run_id: str, agency_id: str, attempt: int, run_id: str) -> None:
         """Mark a begun ``runs`` row as this agency's attempt (what the ``runs_once`` index keys on)."""
@@ -318,7 +320,7 @@ class FleetStore(Store):
             return True
         if run_id:
             db.execute("UPDATE runs SET state = ?, finished_at = ?, error = ?, pid = NULL WHERE id = ? AND state = ?",
-                       (RunState.INTERRUPTED, _now(), "another attempt of this agency was recorded", run_id,
+                       (RunState.INTERRUPTED, now_text(), "another attempt of this agency was recorded", run_id,
                         RunState.RUNNING))
         return False
 
@@ -336,7 +338,7 @@ class FleetStore(Store):
             db.execute("UPDATE fleet_agencies SET state = ?, run_id = ?, finished_at = ?, worker = NULL, error = NULL,"
                        " n_pass = ?, n_warn = ?, n_fail = ?, n_unverified = ?, exit_code = ?"
                        " WHERE fleet_run_id = ? AND agency_id = ?",
-                       (DONE, run_id, _now(), counts[Status.PASS], counts[Status.WARN], counts[Status.FAIL],
+                       (DONE, run_id, now_text(), counts[Status.PASS], counts[Status.WARN], counts[Status.FAIL],
                         counts[Status.UNVERIFIED], exit_code, fleet_run_id, agency_id))
         return True
 
@@ -349,7 +351,7 @@ class FleetStore(Store):
                 self.end_run(run_id, RunState.FAILED, error)
             db.execute("UPDATE fleet_agencies SET state = ?, run_id = ?, finished_at = ?, worker = NULL, error = ?,"
                        " exit_code = ? WHERE fleet_run_id = ? AND agency_id = ?",
-                       (FAILED, run_id, _now(), error[:2000], 3, fleet_run_id, agency_id))
+                       (FAILED, run_id, now_text(), error[:2000], 3, fleet_run_id, agency_id))
         return True
 
     def release_agency(self, fleet_run_id: str, agency_id: str, attempt: int, run_id: str | None, why: str) -> bool:
@@ -372,9 +374,58 @@ class FleetStore(Store):
                 return False
             self._interrupt_runs(db, fleet_run_id, agency_id, error)
             db.execute("UPDATE fleet_agencies SET state = ?, finished_at = ?, worker = NULL, error = ?, exit_code = ?"
-                       " WHERE fleet_run_id = ? AND agency_id = ?", (FAILED, _now(), error[:2000], 3, fleet_run_id,
+                       " WHERE fleet_run_id = ? AND agency_id = ?", (FAILED, now_text(), error[:2000], 3, fleet_run_id,
                                                                      agency_id))
         return True
+
+    def set_discovered(self, fleet_run_id: str, agency_id: str, proposed: dict[str, str]) -> None:
+        """Keep the URLs ``--discover`` proposed for the agency's items (the grid marks them)."""
+        with self._transaction() as db:
+            db.execute("UPDATE fleet_agencies SET discovered = ? WHERE fleet_run_id = ? AND agency_id = ?",
+                       (to_json(proposed), fleet_run_id, agency_id))
+
+    # -- the owner's summary -----------------------------------------------------------------------
+
+    def claim_summary(self, fleet_run_id: str) -> str | None:
+        """Become the one finaliser that sends the owner's summary: ``complete`` once no agency is left
+        to do (also after an ``interrupted`` summary: the resumed run's end is told once more), or
+        ``interrupted`` for a fleet run stopped first. None: not ended yet, or already told."""
+        with self._transaction() as db:
+            if db.execute("UPDATE fleet_runs SET summary_at = ?, summary_state = ? WHERE id = ?"
+                          " AND (summary_at IS NULL OR summary_state = ?) AND NOT EXISTS (SELECT 1 FROM fleet_agencies"
+                          " WHERE fleet_run_id = ? AND state IN ('pending', 'running'))",
+                          (now_text(), FLEET_COMPLETE, fleet_run_id, FLEET_INTERRUPTED, fleet_run_id)).rowcount == 1:
+                return FLEET_COMPLETE
+            if db.execute("UPDATE fleet_runs SET summary_at = ?, summary_state = ? WHERE id = ?"
+                          " AND summary_at IS NULL AND state = ? AND EXISTS (SELECT 1 FROM fleet_agencies"
+                          " WHERE fleet_run_id = ? AND state IN ('pending', 'running'))",
+                          (now_text(), FLEET_INTERRUPTED, fleet_run_id, FLEET_INTERRUPTED, fleet_run_id)).rowcount == 1:
+                return FLEET_INTERRUPTED
+        return None
+
+    def previous_fleet_run(self, fleet_run_id: str) -> FleetRunRow | None:
+        """The newest complete fleet run of the same fleet (name) begun before this one."""
+        run = self.fleet_run(fleet_run_id)
+        row = self._db.execute("SELECT * FROM fleet_runs WHERE name = ? AND state = ? AND id <> ? AND started_at <= ?"
+                               " ORDER BY started_at DESC, id DESC LIMIT 1",
+                               (run.name, FLEET_COMPLETE, run.id, run.started_at.isoformat(timespec="seconds"))
+                               ).fetchone()
+        return _fleet_run_row(row) if row is not None else None
+
+    def record_fleet_notification(self, fleet_run_id: str, channel: str, events: Sequence[str], ok: bool,
+                                  detail: str) -> None:
+        """Keep the outcome of one delivery of the owner's summary (never the secret, never the body)."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO fleet_notifications (fleet_run_id, channel, events, ok, detail, sent_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       (fleet_run_id, channel, to_json(list(events)), int(ok), detail[:500], now_text()))
+
+    def fleet_notifications(self, fleet_run_id: str) -> list[NotificationRow]:
+        """The owner's summary deliveries of one fleet run, oldest first (``run_id`` = the fleet run)."""
+        rows = self._db.execute("SELECT * FROM fleet_notifications WHERE fleet_run_id = ? ORDER BY id",
+                                (fleet_run_id,)).fetchall()
+        return [NotificationRow(r["fleet_run_id"], r["channel"], tuple(json.loads(r["events"])), bool(r["ok"]),
+                                r["detail"], dt.datetime.fromisoformat(r["sent_at"])) for r in rows]
 
     def fleet_run_ids_of(self, fleet_run_id: str) -> list[tuple[str, str, str]]:
         """Every recorded ``runs`` row of the fleet run: (agency id, run id, state)."""

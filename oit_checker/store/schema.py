@@ -136,6 +136,22 @@ MIGRATIONS: list[tuple[Statement, ...]] = [
             PRIMARY KEY (fleet_run_id, agency_id)
         )""",
     ),
+    # 3: the fleet owner's summary, sent by the one finaliser (fleet_runs.summary_*), its deliveries, and the
+    # item URLs `fleet run --discover` proposed per agency
+    (
+        "ALTER TABLE fleet_runs ADD COLUMN summary_at TEXT",
+        "ALTER TABLE fleet_runs ADD COLUMN summary_state TEXT",
+        "ALTER TABLE fleet_agencies ADD COLUMN discovered TEXT",
+        """CREATE TABLE fleet_notifications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            fleet_run_id TEXT NOT NULL REFERENCES fleet_runs(id) ON DELETE CASCADE,
+            channel TEXT NOT NULL,
+            events TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            detail TEXT NOT NULL,
+            sent_at TEXT NOT NULL
+        )""",
+    ),
 ]
 
 
