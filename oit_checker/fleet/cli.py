@@ -124,6 +124,7 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
         raise ConfigError("--jobs", "", "must be 1 or more", "leave it out to use one worker per CPU")
     jobs = args.jobs or effective_jobs(fleet.limits)
     limits = fleet.limits
+    per_worker = limits.agencies_per_worker
     target = store_target(fleet)
     if args.broker:  # before anything is recorded: Redis answers, the history is shareable
         _celery(lang).shared_target(target, lang)
@@ -135,7 +136,7 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
             fleet_run_id, options = run.id, run.options
             store.resume_fleet_run(fleet_run_id)
             todo = [a.agency_id for a in store.fleet_agencies(fleet_run_id) if a.state in (PENDING, RUNNING)]
-            jobs = max(1, min(jobs, len(todo)))  # no idle worker processes (each costs ~50 MB to start)
+            jobs = max(1, min(jobs, -(-len(todo) // per_worker)))  # no idle worker processes (~50 MB each)
             started = ui("fleet_cli_resumed", lang, run=fleet_run_id, left=len(todo), n=run.n_agencies, jobs=jobs,
                          db=store.name)
         else:
@@ -146,7 +147,7 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
                                   fleet_sha256=sha, agencies=agency_plans(fleet), options=options,
                                   mode="celery" if args.broker else "embedded", trigger=args.trigger)
             todo = list(fleet.agencies)
-            jobs = max(1, min(jobs, len(todo)))
+            jobs = max(1, min(jobs, -(-len(todo) // per_worker)))
             started = ui("fleet_cli_started", lang, run=fleet_run_id, n=len(todo), jobs=jobs, db=store.name)
     if args.broker:
         if not _on_workers(args, fleet, target, fleet_run_id, todo, lang, stderr):
@@ -158,7 +159,7 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
                           limits.per_host_interval)
         with FleetProgress(len(todo), lang, stream=stderr.file, quiet=args.quiet) as shown:
             result = run_embedded(jobs, todo, partial(run_agency, target, fleet_run_id), limiter=limiter,
-                                  on_event=shown.handle, max_attempts=limits.max_attempts)
+                                  on_event=shown.handle, max_attempts=limits.max_attempts, per_worker=per_worker)
     with FleetStore(target) as store:
         if not args.broker:
             for agency_id, outcome in result.outcomes.items():

@@ -7,6 +7,13 @@ orphan audit keeps writing. A lost worker (OOM, SIGKILL) breaks the whole pool: 
 (the dead one's slots leaked), a new queue and a new pool take over, and every agency not finished
 is submitted again, each at most ``max_attempts`` times. SIGINT/SIGTERM stop new submissions and are
 passed on to the workers, whose audits end through their own deadline (recorded incomplete).
+
+With ``per_worker`` k > 1 (``[fleet.limits] agencies_per_worker``) an audit is mostly waiting, so each
+worker runs k agencies at once: the pool runs one ``serve`` call per worker, whose k threads (the main
+one and k - 1 helpers, each with its own event loop) take agency ids from a shared work queue that the
+parent keeps at ``jobs * k`` agencies in flight. Outcomes come back as ``finished`` events. Only the
+main thread's audit can catch SIGINT (``run_audit(signals=True)``); the helpers' audits end through
+their deadline, and take no new agency once the parent stops feeding the queue.
 """
 
 from __future__ import annotations
@@ -89,9 +96,49 @@ def run_one(task: Task, agency_id: str) -> AgencyOutcome:
     except Exception as exc:  # noqa: BLE001 - one agency's bug must not end the fleet
         outcome = AgencyOutcome(agency_id, "failed", error=f"{type(exc).__name__}: {exc}"[:500])
     finally:
-        _ignore_signals()
+        if threading.current_thread() is threading.main_thread():  # signal.signal: main thread only
+            _ignore_signals()
     progress.send(Event(FINISHED, agency_id, pid=os.getpid(), outcome=outcome))
     return outcome
+
+
+_work: Any = None
+"""The shared work queue of a ``per_worker`` pool (agency ids; ``None``: take no more)."""
+
+
+def worker_init_shared(limiter: limits.Limiter | None, events: Any, parent_pid: int, work: Any) -> None:
+    """``worker_init``, and the work queue the ``serve`` threads take agencies from."""
+    global _work  # noqa: PLW0603 - one per worker process, set by the pool's initializer
+    worker_init(limiter, events, parent_pid)
+    _work = work
+
+
+def serve(task: Task, per_worker: int, quota: int) -> int:
+    """Run agencies from the work queue in ``per_worker`` threads until each takes ``None`` or the
+    process has taken ``quota`` (then the pool replaces it); returns how many it took."""
+    lock = threading.Lock()
+    taken = [0]
+
+    def slot() -> None:
+        while True:
+            with lock:
+                if taken[0] >= quota:
+                    return
+                taken[0] += 1
+            agency_id = _work.get()
+            if agency_id is None:
+                return
+            run_one(task, agency_id)
+
+    helpers = [threading.Thread(target=slot, name=f"fleet-agency-{n}", daemon=True) for n in range(1, per_worker)]
+    for helper in helpers:
+        helper.start()
+    try:
+        slot()  # the main thread's audits may catch SIGINT; the helpers' cannot
+    finally:
+        for helper in helpers:  # their agencies are recorded before the process may go
+            helper.join()
+    return taken[0]
 
 
 # --- the parent side ---------------------------------------------------------------------------
@@ -104,6 +151,9 @@ class _Stop:
         self.requested = False
         self.announced = False
         self.pids: dict[str, int] = {}
+        self.once_per_pid = False
+        """A worker running several agencies: signalled once (a second SIGINT ends its audit at once)."""
+        self.signalled: set[int] = set()
         self._previous: dict[int, Any] = {}
 
     @contextlib.contextmanager
@@ -124,10 +174,18 @@ class _Stop:
         self.forward()
 
     def forward(self) -> None:
-        """Each running audit ends through its deadline on SIGINT (``run_audit(signals=True)``)."""
-        for pid in list(self.pids.values()):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGINT)
+        """Each running audit ends through its deadline on SIGINT (``run_audit(signals=True)``); a
+        worker running several agencies gets one signal (a second would end its audit at once)."""
+        for pid in set(self.pids.values()):
+            self.kill(pid)
+
+    def kill(self, pid: int) -> None:
+        """SIGINT to ``pid``, unless it had one already and runs several agencies."""
+        if self.once_per_pid and pid in self.signalled:
+            return
+        self.signalled.add(pid)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGINT)
 
 
 class _Drain:
@@ -137,6 +195,7 @@ class _Drain:
         self.events, self._stop_signal, self._on_event = events, stop, on_event
         self.finished: dict[str, AgencyOutcome] = {}
         """Outcomes the workers reported: an agency whose future a broken pool failed may be among them."""
+        self.begun: set[str] = set()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fleet-progress", daemon=True)
         self._thread.start()
@@ -152,10 +211,10 @@ class _Drain:
             except (OSError, EOFError, ValueError):
                 return
             if event.kind == BEGUN:
+                self.begun.add(event.agency_id)
                 self._stop_signal.pids[event.agency_id] = event.pid
                 if self._stop_signal.requested:  # it began as the stop came: end it too
-                    with contextlib.suppress(OSError):
-                        os.kill(event.pid, signal.SIGINT)
+                    self._stop_signal.kill(event.pid)
             elif event.kind == FINISHED:
                 self._stop_signal.pids.pop(event.agency_id, None)
                 if event.outcome is not None:
@@ -176,8 +235,9 @@ class _Drain:
 def run_embedded(jobs: int, agencies: Sequence[str], task: Task, *, limiter: LimiterFactory | None = None,
                  on_event: Callable[[Event], None] | None = None, max_attempts: int = 3,
                  max_tasks_per_child: int = MAX_TASKS_PER_CHILD, handle_signals: bool = True,
-                 context: multiprocessing.context.SpawnContext | None = None) -> EmbeddedResult:
-    """Run ``task(agency_id)`` for every agency in up to ``jobs`` worker processes.
+                 context: multiprocessing.context.SpawnContext | None = None, per_worker: int = 1) -> EmbeddedResult:
+    """Run ``task(agency_id)`` for every agency in up to ``jobs`` worker processes, ``per_worker`` at
+    once in each (threads: ``task`` must then not install signal handlers outside the main thread).
 
     ``limiter`` makes each pool's limiter in the parent (e.g. ``partial(ProcessLimiter.for_options,
     options)``); ``on_event`` gets every progress ``Event`` in a parent thread (``FleetProgress.handle``).
@@ -196,8 +256,12 @@ def run_embedded(jobs: int, agencies: Sequence[str], task: Task, *, limiter: Lim
     pools_left = len(todo) * max(1, max_attempts) + 1  # a pool that breaks at every start cannot loop for ever
     with stop.installed(handle_signals):
         while todo and not stop.requested and result.pools < pools_left:
-            todo = _one_pool(ctx, jobs, todo, task, limiter, on_event, max_attempts, max_tasks_per_child,
-                             stop, result)
+            if per_worker > 1:
+                todo = _shared_pool(ctx, _Shape(max(1, jobs), per_worker, max_tasks_per_child), todo, task,
+                                    limiter, on_event, max_attempts, stop, result)
+            else:
+                todo = _one_pool(ctx, jobs, todo, task, limiter, on_event, max_attempts, max_tasks_per_child,
+                                 stop, result)
     result.interrupted = stop.requested
     result.not_run = tuple(a for a in agencies if a not in result.outcomes)
     for agency_id in result.not_run:
@@ -269,3 +333,110 @@ def _lost(agency_id: str, max_attempts: int, result: EmbeddedResult, waiting: li
     result.outcomes[agency_id] = outcome
     if on_event is not None:
         on_event(Event(FINISHED, agency_id, outcome=outcome))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A ``per_worker`` pool: ``jobs`` processes, ``per_worker`` agencies at once in each, a process
+    replaced after ``quota`` agencies."""
+
+    jobs: int
+    per_worker: int
+    quota: int
+
+    @property
+    def slots(self) -> int:
+        return self.jobs * self.per_worker
+
+
+def _shared_pool(ctx: multiprocessing.context.SpawnContext, shape: _Shape, todo: list[str], task: Task,
+                 limiter: LimiterFactory | None, on_event: Callable[[Event], None] | None, max_attempts: int,
+                 stop: _Stop, result: EmbeddedResult) -> list[str]:
+    """``_one_pool`` for ``per_worker`` > 1: ``serve`` calls take agencies from a work queue the parent
+    keeps ``jobs * per_worker`` deep in flight; outcomes come from the ``finished`` events."""
+    events, work = ctx.Queue(), ctx.Queue()
+    stop.once_per_pid = True
+    drain = _Drain(events, stop, on_event)
+    result.pools += 1
+    waiting = list(todo)
+    given: list[str] = []
+    serves: set[Future[int]] = set()
+    pool = ProcessPoolExecutor(max_workers=shape.jobs, mp_context=ctx, initializer=worker_init_shared,
+                               initargs=(limiter() if limiter else None, events, os.getpid(), work),
+                               max_tasks_per_child=1)  # a serve call is the process's whole life
+    broken = closing = False
+    try:
+        while not broken:
+            in_flight = [a for a in given if a not in drain.finished]
+            if stop.requested and not stop.announced:
+                stop.announced = True
+                if on_event is not None:
+                    on_event(Event(STOPPING, ""))
+                for agency_id in _take_back(work):  # not begun: left for a resume
+                    given.remove(agency_id)
+                    waiting.insert(0, agency_id)
+                    result.attempts[agency_id] -= 1
+                in_flight = [a for a in given if a not in drain.finished]
+                if not closing:
+                    closing = True
+                    _close(work, shape.slots)
+            while not closing and waiting and len(in_flight) < shape.slots:
+                agency_id = waiting.pop(0)
+                work.put(agency_id)
+                given.append(agency_id)
+                in_flight.append(agency_id)
+                result.attempts[agency_id] += 1
+            if not closing and not waiting:
+                closing = True
+                _close(work, shape.slots)
+            unstarted = any(a not in drain.begun for a in in_flight)
+            while len(serves) < shape.jobs and (not closing or unstarted):
+                try:
+                    serves.add(pool.submit(serve, task, shape.per_worker, shape.quota))
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                if closing:  # a serve that replaced one after the close: its threads end too
+                    _close(work, shape.per_worker)
+                    break
+            if not serves:
+                break
+            done, _ = wait(serves, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                serves.discard(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+    finally:
+        _close(work, shape.slots)  # no thread waits for ever, whatever ended the loop
+        pool.shutdown(wait=True, cancel_futures=True)
+        drain.close()
+        work.cancel_join_thread()
+        work.close()
+        stop.pids.clear()
+    for agency_id in given:
+        if agency_id in drain.finished:
+            result.outcomes[agency_id] = drain.finished[agency_id]
+        elif broken:
+            _lost(agency_id, max_attempts, result, waiting, on_event)
+        else:  # stopped before a thread took it
+            waiting.append(agency_id)
+    return waiting
+
+
+def _take_back(work: Any) -> list[str]:
+    """The agencies still in the work queue (no thread took them yet)."""
+    back: list[str] = []
+    while True:
+        try:
+            agency_id = work.get_nowait()
+        except (queue_module.Empty, OSError, ValueError):
+            return back
+        if agency_id is not None:
+            back.append(agency_id)
+
+
+def _close(work: Any, threads: int) -> None:
+    """Tell ``threads`` serve threads to take no more agencies."""
+    for _ in range(threads):
+        with contextlib.suppress(OSError, ValueError):
+            work.put(None)
