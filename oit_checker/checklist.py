@@ -192,6 +192,11 @@ def bundled_ids() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.toml"))
 
 
+def bundled_checklists() -> list[Checklist]:
+    """Every bundled checklist, loaded (sorted by id)."""
+    return [load_checklist(i) for i in bundled_ids()]
+
+
 def load_checklist(ref: str, relative_to: Path | None = None) -> Checklist:
     """Load a checklist by bundled id (``ita-2567``) or by path to a TOML file.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .checklist import Checklist, Confidence, bundled_ids, load_checklist
+from .checklist import Checklist, Confidence, bundled_checklists
 
 CONFIGURED = "configured"
 """``[audit] checklist`` named the list."""
@@ -53,8 +53,7 @@ class ChecklistChoice:
 
 def newest_general() -> Checklist:
     """The bundled general (NACC) list with the latest assessment year."""
-    lists = [load_checklist(i) for i in bundled_ids()]
-    return max((c for c in lists if c.kind == "general"), key=lambda c: c.assessment_year)
+    return max((c for c in bundled_checklists() if c.kind == "general"), key=lambda c: c.assessment_year)
 
 
 def describe(checklist: Checklist, why: str, today: dt.date | None = None) -> ChecklistChoice:

@@ -27,9 +27,9 @@ from .checklist import (
     Period,
     _read_toml,
     _resolve,
+    bundled_checklists,
     bundled_dir,
     bundled_ids,
-    load_checklist,
     validate_model,
 )
 from .checklist_diff import ChecklistDiff
@@ -193,12 +193,12 @@ def lint(checklist: Checklist, path: Path) -> list[Warning_]:
         found.append(_warning("bundled_id", "id", id=checklist.id))
     first_named: dict[str, str] = {}
     for item in checklist.items:
-        other = first_named.setdefault(normalize_phrase_variants(item.name_th), item.code)
+        name = normalize_phrase_variants(item.name_th)
+        other = first_named.setdefault(name, item.code)
         if other != item.code:
             found.append(_warning("duplicate_name", f"items[{item.code}].name_th", other=other))
         if not item.elements:
             found.append(_warning("no_elements", f"items[{item.code}]"))
-        name = normalize_phrase_variants(item.name_th)
         for index, element in enumerate(item.elements):
             for phrase in element.phrases:
                 if normalize_phrase_variants(phrase) == name:
@@ -220,7 +220,7 @@ def list_rows() -> list[tuple[str, ...]]:
     """One row per bundled list: id, year, kind, items, partial, confirmed/items, title.
 
     General lists first, then the others by kind; newest year first within a kind."""
-    lists = [load_checklist(i) for i in bundled_ids()]
+    lists = bundled_checklists()
     lists.sort(key=lambda c: (c.kind != "general", c.kind, -c.assessment_year, c.id))
     return [(c.id, str(c.assessment_year), c.kind, str(len(c.items)), "yes" if c.partial else "",
              f"{sum(1 for i in c.items if i.confidence is Confidence.CONFIRMED)}/{len(c.items)}", c.title_th)

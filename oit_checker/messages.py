@@ -36,8 +36,8 @@ REASON_TEXT: Final[Mapping[Reason, ReasonText]] = MappingProxyType({
         "ระบุ URL ของหน้าที่เผยแพร่ข้อมูลข้อนี้ใน config.toml ([items.{code}] urls)",
         "Add the URL of the page that publishes this item to config.toml ([items.{code}] urls)"),
     R.REQUIRED_URL_NOT_PASSING: _t(
-        "ข้อนี้ต้องผ่านครบทุก URL (urls_mode = \"all\") แต่ {url} ยังไม่ผ่าน ({status})",
-        "This item needs every URL to pass (urls_mode = \"all\"), but {url} does not ({status})",
+        "ข้อนี้ต้องผ่านครบทุก URL (urls_mode = \"all\") แต่ {url} ยังไม่ผ่าน: ดูปัญหาของ URL นั้นด้านล่าง",
+        "This item needs every URL to pass (urls_mode = \"all\"), but {url} does not: see that URL's findings below",
         "แก้หน้าหรือเอกสารที่ URL นี้ตามรายการปัญหาของ URL นั้น ข้อนี้จึงจะผ่าน",
         "Fix the page or document at this URL (see its own findings); the item passes only when every URL does"),
     # reachable
@@ -344,11 +344,14 @@ UI: dict[str, dict[str, str]] = {
     "th": {
         "title": "ผลการตรวจ OIT: {agency}",
         "checklist": "รายการตรวจ {checklist} (ปีประเมิน พ.ศ. {year})",
-        "choice_default": "ไม่ได้กำหนด [audit] checklist จึงใช้รายการทั่วไปล่าสุดที่มีในโปรแกรม: {checklist} (ปี {year})",
+        "choice_default": "ไม่ได้กำหนด [audit] checklist จึงใช้รายการทั่วไปล่าสุดที่มีในโปรแกรม: {checklist} (ปี {year}) "
+                          "กำหนดเองได้ที่ [audit] checklist ใน config.toml (ดูรายการด้วย oit-checker checklist list)",
         "choice_other_year": "ขณะนี้เป็นรอบการประเมิน ITA ปี {current} แต่รายการ {checklist} เป็นของปี {year}: "
                              "ตรวจรายการข้อกับคู่มือการประเมินของ ป.ป.ช. ปี {current} ก่อนส่ง",
-        "choice_partial": "รายการ {checklist} ยังไม่ครบทุกข้อ: ข้อที่ไม่มีในรายการไม่ได้ตรวจ",
-        "choice_unverified": "{count} ข้อยังไม่มีแหล่งยืนยันชื่อและเกณฑ์ ({codes}): ไม่ผ่านในข้อเหล่านี้ให้ตรวจเกณฑ์ก่อนแก้",
+        "choice_partial": "รายการ {checklist} ยังไม่ครบทุกข้อ: ข้อที่ไม่มีในรายการไม่ได้ตรวจ "
+                          "ให้ตรวจข้อที่เหลือด้วยตนเองตามคู่มือ ป.ป.ช.",
+        "choice_unverified": "{count} ข้อยังไม่มีแหล่งยืนยันชื่อและเกณฑ์ ({codes}): "
+                             "ถ้าข้อเหล่านี้ไม่ผ่าน ให้เทียบเกณฑ์กับคู่มือ ป.ป.ช. ก่อนแก้เว็บไซต์",
         "summary": "สรุป {total} ข้อ: ผ่าน {pass} · ควรตรวจ {warn} · ไม่ผ่าน {fail} · ตรวจไม่ได้ {unverified}",
         "fix": "วิธีแก้",
         "passing_url": "ผ่านด้วย URL: {url}",
@@ -503,7 +506,7 @@ UI: dict[str, dict[str, str]] = {
         "output_stdout_twice": "ส่งรายงานออกทางหน้าจอได้เพียงรูปแบบเดียว: ระบุ -o FILE ให้ --format {formats}",
         "output_same_file": "ไฟล์ {path} ถูกระบุให้รายงานมากกว่าหนึ่งรูปแบบ",
         "output_write_failed": "เขียนรายงานลงไฟล์ {path} ไม่ได้ ({detail})",
-        "discover_carried": "URL เดิมของข้อ {code} ใน {checklist} (ยกมาจากรายการเดิม ตรวจว่ายังใช้ได้)",
+        "discover_carried": "ยกมาจาก URL ของข้อ {code} ในรายการ {checklist}: เปิดดูว่าหน้ายังตรงกับชื่อข้อใหม่ก่อนใช้",
         "checklist_valid": "ใช้ได้: {id}  ปี พ.ศ. {year}  ประเภท {kind}  {count} ข้อ{partial}",
         "checklist_partial": " (ยังไม่ครบ)",
         "checklist_warning": "คำเตือน",
@@ -522,15 +525,17 @@ UI: dict[str, dict[str, str]] = {
         "checklist_warn_bundled_id": "id {id} ซ้ำกับรายการที่มากับโปรแกรม รายงานจะสับสนกัน ให้เปลี่ยน id",
         "checklist_warn_duplicate_name": "ชื่อเดียวกับข้อ {other}: ตรวจว่าพิมพ์ชื่อข้อถูกต้อง",
         "checklist_warn_no_elements": "ไม่มี elements: ไม่ตรวจเนื้อหาของข้อนี้ (ตรวจเฉพาะลิงก์ ปี และตำแหน่ง)",
-        "checklist_warn_phrase_is_item_name": "วลี “{phrase}” คือชื่อข้อทั้งชื่อ พบได้ทุกที่ที่มีชื่อเอกสาร จึงพิสูจน์ได้แค่ว่าให้เอกสารถูกฉบับ",
+        "checklist_warn_phrase_is_item_name": "วลี “{phrase}” คือชื่อข้อทั้งชื่อ ซึ่งพบได้ทุกที่ที่มีชื่อเอกสาร: ให้ใช้วลีที่อยู่ในเนื้อหาของเอกสารแทน",
     },
     "en": {
         "title": "OIT audit: {agency}",
         "checklist": "Checklist {checklist} (assessment year B.E. {year})",
-        "choice_default": "No [audit] checklist is set, so the newest bundled general list is used: {checklist} ({year})",
+        "choice_default": "No [audit] checklist is set, so the newest bundled general list is used: {checklist} ({year}); "
+                          "set [audit] checklist in config.toml to choose (see oit-checker checklist list)",
         "choice_other_year": "ITA {current} is being assessed now, but {checklist} is the {year} list: "
                              "check the items against the NACC manual for {current} before submitting",
-        "choice_partial": "{checklist} is partial: items not in it are not checked",
+        "choice_partial": "{checklist} is partial: items not in it are not checked; check those by hand against "
+                          "the NACC manual",
         "choice_unverified": "{count} items have no source confirming their name and rules ({codes}): "
                              "check the rule before acting on a fail there",
         "summary": "{total} items: {pass} pass · {warn} warn · {fail} fail · {unverified} unverified",
@@ -687,7 +692,7 @@ UI: dict[str, dict[str, str]] = {
         "output_stdout_twice": "Only one report can go to standard output: give -o FILE for --format {formats}",
         "output_same_file": "{path} is given for more than one report format",
         "output_write_failed": "Cannot write the report to {path} ({detail})",
-        "discover_carried": "the config's URL for {code} of {checklist} (carried over: check it still fits)",
+        "discover_carried": "carried over from item {code} of {checklist}: open it and check it still fits the new item",
         "checklist_valid": "valid: {id}  B.E. {year}  kind {kind}  {count} items{partial}",
         "checklist_partial": " (partial)",
         "checklist_warning": "warning",
@@ -705,8 +710,8 @@ UI: dict[str, dict[str, str]] = {
         "checklist_change_dropped": "dropped",
         "checklist_warn_bundled_id": "id {id} is a bundled list's id: reports would confuse the two; change it",
         "checklist_warn_duplicate_name": "the same name as {other}: check the item's name",
-        "checklist_warn_no_elements": "no elements: the content of this item is not checked",
-        "checklist_warn_phrase_is_item_name": "the phrase “{phrase}” is the whole item name: it only proves the right document was given",
+        "checklist_warn_no_elements": "no elements: the content of this item is not checked (only its links, year and placement)",
+        "checklist_warn_phrase_is_item_name": "the phrase “{phrase}” is the whole item name, found wherever the document's title is: use a phrase from the document's content instead",
     },
 }
 
@@ -823,10 +828,16 @@ _FLEET_NOTIFY: dict[str, dict[str, str]] = {
         "footer": "Progress: oit-checker fleet status {run}",
     },
 }
-for _prefix, _table in (("fleet_report_", _FLEET_REPORT), ("fleet_notify_", _FLEET_NOTIFY)):
-    for _lang, _texts in _table.items():
-        UI[_lang].update({_prefix + key: text for key, text in _texts.items()})
-del _prefix, _table, _lang, _texts
+
+
+def _register(prefix: str, table: dict[str, dict[str, str]]) -> None:
+    """Add a module's block of texts to ``UI`` under ``prefix`` (``fleet_report_title`` …)."""
+    for lang, texts in table.items():
+        UI[lang].update({prefix + key: text for key, text in texts.items()})
+
+
+_register("fleet_report_", _FLEET_REPORT)
+_register("fleet_notify_", _FLEET_NOTIFY)
 
 # --- fleet_progress_* (WP3: fleet/progress.py, the live display of `fleet run`) -----------------
 _FLEET_PROGRESS: dict[str, dict[str, str]] = {
@@ -851,9 +862,7 @@ _FLEET_PROGRESS: dict[str, dict[str, str]] = {
         "interrupted": "Stop requested: no new agency starts; running audits end with partial results",
     },
 }
-for _lang, _texts in _FLEET_PROGRESS.items():
-    UI[_lang].update({"fleet_progress_" + key: text for key, text in _texts.items()})
-del _lang, _texts
+_register("fleet_progress_", _FLEET_PROGRESS)
 # --- end of fleet_progress_* ---------------------------------------------------------------------
 
 # --- fleet_cli_* (WP7: fleet/cli.py, `oit-checker fleet run|status`) ----------------------------
@@ -896,9 +905,7 @@ _FLEET_CLI: dict[str, dict[str, str]] = {
         "state_interrupted": "unfinished (continue with --resume)",
     },
 }
-for _lang, _texts in _FLEET_CLI.items():
-    UI[_lang].update({"fleet_cli_" + key: text for key, text in _texts.items()})
-del _lang, _texts
+_register("fleet_cli_", _FLEET_CLI)
 # --- end of fleet_cli_* --------------------------------------------------------------------------
 
 # --- fleet_worker_* (WP6: fleet/celery_app.py, `oit-checker worker`, `fleet run --broker`) ------
@@ -910,8 +917,8 @@ _FLEET_WORKER: dict[str, dict[str, str]] = {
         "sqlite": "เครื่องตรวจบนเครื่องอื่นใช้ไฟล์ประวัติ SQLite {db} ร่วมกันไม่ได้: ตั้ง [storage] url ="
                   " \"postgresql://…\" ในไฟล์ชุดหน่วยงาน (หรือ OIT_CHECKER_STORAGE_URL)",
         "queued": "การตรวจชุด {run}: ส่ง {n} หน่วยงานเข้าคิว {queue} ที่ {broker} · ประวัติอยู่ที่ {db}",
-        "no_wait": "ไม่รอผล: เครื่องตรวจทำงานต่อเอง ดูความคืบหน้าด้วย `oit-checker fleet status {run} --db …`",
-        "stopped_following": "หยุดติดตามแล้ว แต่เครื่องตรวจยังทำงานต่อ: ดูด้วย `oit-checker fleet status {run}`",
+        "no_wait": "ไม่รอผล: เครื่องตรวจทำงานต่อเอง ดูความคืบหน้าด้วย `oit-checker fleet status {run} --fleet {fleet}`",
+        "stopped_following": "หยุดติดตามแล้ว แต่เครื่องตรวจยังทำงานต่อ: ดูด้วย `oit-checker fleet status {run} --fleet {fleet}`",
         "starting": "เครื่องตรวจเริ่มรับงานจากคิว {queue} ที่ {broker}: {concurrency} กระบวนการ,"
                     " หน่วยงานละไม่เกิน {minutes:g} นาที",
     },
@@ -922,15 +929,13 @@ _FLEET_WORKER: dict[str, dict[str, str]] = {
         "sqlite": "Workers on other machines cannot share the SQLite history {db}: set [storage] url ="
                   " \"postgresql://…\" in the fleet file (or OIT_CHECKER_STORAGE_URL)",
         "queued": "Fleet run {run}: {n} agencies queued on {queue} at {broker} · history: {db}",
-        "no_wait": "Not waiting: the workers go on; follow with `oit-checker fleet status {run} --db …`",
-        "stopped_following": "Stopped following; the workers go on: see `oit-checker fleet status {run}`",
+        "no_wait": "Not waiting: the workers go on; follow with `oit-checker fleet status {run} --fleet {fleet}`",
+        "stopped_following": "Stopped following; the workers go on: see `oit-checker fleet status {run} --fleet {fleet}`",
         "starting": "Worker taking agencies from queue {queue} at {broker}: {concurrency} processes,"
                     " at most {minutes:g} minutes per agency",
     },
 }
-for _lang, _texts in _FLEET_WORKER.items():
-    UI[_lang].update({"fleet_worker_" + key: text for key, text in _texts.items()})
-del _lang, _texts
+_register("fleet_worker_", _FLEET_WORKER)
 # --- end of fleet_worker_* -----------------------------------------------------------------------
 
 def ui(key: str, lang: str, **params: Any) -> str:

@@ -197,14 +197,14 @@ def _on_workers(args: argparse.Namespace, fleet: LoadedFleet, target: Path | str
                         broker=celery.redact_url(args.broker), db=redact(target)),
                      markup=False, highlight=False, soft_wrap=True)
     if args.no_wait:
-        stderr.print(ui("fleet_worker_no_wait", lang, run=fleet_run_id), markup=False, highlight=False,
+        stderr.print(ui("fleet_worker_no_wait", lang, run=fleet_run_id, fleet=args.fleet), markup=False, highlight=False,
                      soft_wrap=True)
         return False
     with FleetProgress(len(todo), lang, stream=stderr.file, quiet=args.quiet) as shown:
         try:
             celery.follow_fleet(target, fleet_run_id, shown.handle, poll=1.0, only=todo)
         except KeyboardInterrupt:
-            shown.notice("fleet_worker_stopped_following", run=fleet_run_id)
+            shown.notice("fleet_worker_stopped_following", run=fleet_run_id, fleet=args.fleet)
             raise
     return True
 
