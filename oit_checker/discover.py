@@ -32,11 +32,12 @@ from .audit import select_items
 from .checklist import Element, Item
 from .checks.detectors import DETECTOR_FUNCTIONS
 from .config import LoadedConfig
-from .crawl import Crawler, LinkGraph, SharedFetches
+from .crawl import Crawler, LinkGraph
 from .discover_carry import Carried
 from .extract.links import PageLinks
 from .fetch.http import HttpFetcher
 from .fetch.interface import Fetcher
+from .fetch.shared import SharedFetches
 from .messages import ui
 from .models import CrawlSummary, Status
 from .options import crawl_options, http_options, origins, resolved_address_policy

@@ -44,7 +44,6 @@ that reads its arrays), ``crawler`` (``Crawler``), ``pages`` (OIT words, files),
 
 from __future__ import annotations
 
-from ..fetch.shared import SharedFetches
 from .boilerplate import (
     BOILERPLATE_MAX_CHARS,
     BOILERPLATE_MAX_LINES,
@@ -76,7 +75,6 @@ __all__ = [
     "LinkGraph",
     "PageVisitor",
     "Renderer",
-    "SharedFetches",
     "UnreadPage",
     "UrlInfo",
     "boilerplate_lines",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import io
-import time
 import zlib
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -18,6 +17,7 @@ from xml.etree import ElementTree
 from protego import Protego
 
 from ..fetch.interface import Fetcher
+from ..fetch.limits import HostSpacing
 from ..urls import host_of
 
 MAX_ROBOTS_BYTES = 512 * 1024
@@ -58,8 +58,7 @@ class RobotsCache:
         """The product token the rules are matched against (``agent_token``)."""
         self.max_delay = max_delay
         self._tasks: dict[str, asyncio.Task[RobotsRules]] = {}
-        self._delay_locks: dict[str, asyncio.Lock] = {}
-        self._next_start: dict[str, float] = {}
+        self._spacing = HostSpacing()
 
     async def rules(self, url: str) -> RobotsRules:
         """The rules of ``url``'s origin."""
@@ -81,16 +80,7 @@ class RobotsCache:
 
     async def wait(self, url: str, rules: RobotsRules) -> None:
         """Sleep until ``url``'s host may be asked again under ``rules``' ``Crawl-delay``."""
-        delay = min(rules.crawl_delay(self.agent), self.max_delay)
-        if delay <= 0:
-            return
-        host = host_of(url)
-        async with self._delay_locks.setdefault(host, asyncio.Lock()):
-            now = time.monotonic()
-            start = max(now, self._next_start.get(host, 0.0))
-            self._next_start[host] = start + delay
-        if start > now:
-            await asyncio.sleep(start - now)
+        await self._spacing.wait(host_of(url), min(rules.crawl_delay(self.agent), self.max_delay))
 
 
 def agent_token(user_agent: str) -> str:

@@ -12,7 +12,7 @@ from ..fetch.interface import Fetcher
 from ..urls import host_matches, host_of, is_wellformed, page_key
 from .graph import NO_PARENT, SEED, LinkGraph
 from .options import CrawlOptions
-from .robots import RobotsCache, parse_sitemap
+from .robots import MAX_SITEMAP_BYTES, RobotsCache, parse_sitemap
 
 MAX_SITEMAP_FILES = 20
 
@@ -36,7 +36,7 @@ async def seed_from_sitemaps(graph: LinkGraph, fetcher: Fetcher, robots: RobotsC
         if sitemap in seen or not host_matches(host_of(sitemap), graph.domains):
             continue
         seen.add(sitemap)
-        result = await fetcher.fetch_capped(sitemap, lambda headers: 20 * 1024 * 1024)
+        result = await fetcher.fetch_capped(sitemap, lambda headers: MAX_SITEMAP_BYTES)
         if not result.ok:
             continue
         pages, nested = await asyncio.to_thread(parse_sitemap, result.body)

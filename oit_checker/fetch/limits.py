@@ -37,6 +37,26 @@ class Limiter(Protocol):
         """Sleep until ``host`` may receive another request (its minimum interval)."""
 
 
+class HostSpacing:
+    """Request starts on one host at least ``interval`` seconds apart, in one event loop (the
+    per-host interval of ``LocalLimiter``, and the crawl's robots.txt ``Crawl-delay``)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._next_start: dict[str, float] = {}
+
+    async def wait(self, host: str, interval: float) -> None:
+        """Sleep until ``host``'s next turn, and book the one after it."""
+        if interval <= 0:
+            return
+        async with self._locks.setdefault(host, asyncio.Lock()):
+            now = time.monotonic()
+            start = max(now, self._next_start.get(host, 0.0))
+            self._next_start[host] = start + interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
 class LocalLimiter:
     """The limits of one fetcher in one event loop (asyncio semaphores; per host, created on first use)."""
 
@@ -45,8 +65,7 @@ class LocalLimiter:
         self._concurrency = per_host_concurrency
         self._interval = per_host_interval
         self._sems: dict[str, asyncio.Semaphore] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._next_start: dict[str, float] = {}
+        self._spacing = HostSpacing()
 
     @classmethod
     def for_options(cls, options: Any) -> LocalLimiter:
@@ -73,15 +92,7 @@ class LocalLimiter:
         self._global.release()
 
     async def wait_turn(self, host: str) -> None:
-        if self._interval <= 0:
-            return
-        lock = self._locks.setdefault(host, asyncio.Lock())
-        async with lock:
-            now = time.monotonic()
-            start = max(now, self._next_start.get(host, 0.0))
-            self._next_start[host] = start + self._interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        await self._spacing.wait(host, self._interval)
 
 
 def bucket_of(host: str, buckets: int = BUCKETS) -> int:
