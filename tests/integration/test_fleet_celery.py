@@ -286,6 +286,7 @@ def test_a_sqlite_history_is_refused_before_anything_is_queued(sites: FleetSites
                            "--queue", queue, "--lang", "en"], capture_output=True, text=True, timeout=60,
                           env=environment(tmp_path), cwd=tmp_path)
     assert done.returncode == 2, done.stderr
+    assert "history.sqlite3" in done.stderr  # refused for its SQLite history, not for another reason
     assert not (tmp_path / "history.sqlite3").exists()  # no fleet run was recorded
     assert connect(REDIS).llen(f"{queue}:{queue}") == 0  # and nothing queued
 

@@ -27,7 +27,8 @@ bad_member = Reason.NO_URL_GIVNE  # line 10
 
 def test_a_misspelt_reason_is_a_mypy_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            pytestconfig: pytest.Config) -> None:
-    cache = pytestconfig.cache.mkdir("mypy-reason-types") if pytestconfig.cache else tmp_path / "cache"
+    provider = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
+    cache = provider.mkdir("mypy-reason-types") if provider else tmp_path / "cache"
     module = tmp_path / "misspelt.py"
     module.write_text(MODULE, encoding="utf-8")
     monkeypatch.chdir(ROOT)  # so mypy finds oit_checker and the project's settings
