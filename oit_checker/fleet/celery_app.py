@@ -7,7 +7,7 @@ result, and ``fleet run --broker`` follows the agencies there (``follow_fleet``)
 
 Settings (measured, plan16 §1): the message is acknowledged after the task (``acks_late``), and a
 pool process killed mid-audit gives its message back at once (``reject_on_worker_lost``); each
-process reserves one message at a time. The hard time limit is ``agency_minutes`` + 5 min (the
+process reserves one message at a time. The hard time limit is ``agency_minutes`` + up to 5 min (the
 audit's own deadline ends it first, with a recorded partial result); the visibility timeout is
 derived to be longer than that limit, or Redis would hand a still-running agency to a second worker.
 A whole worker lost (machine down) is noticed ``restore_interval`` seconds after that timeout.
@@ -44,7 +44,9 @@ from .task import run_agency, stored_outcome
 TASK_NAME = "oit_checker.audit_agency"
 QUEUE = "oit-checker"
 TIME_MARGIN = 300.0
-"""Seconds the hard time limit adds to ``agency_minutes``: the audit's deadline, then reports."""
+"""Most seconds the hard time limit adds to ``agency_minutes`` (the audit's deadline, then its reports):
+as long as the audit itself, from ``MIN_TIME_MARGIN`` to 5 min."""
+MIN_TIME_MARGIN = 30.0
 MAX_TASKS_PER_CHILD = 50
 MAX_MEMORY_PER_CHILD = 1_000_000
 """KiB: a pool process past about 1 GB is replaced after its agency (DESIGN §10)."""
@@ -78,7 +80,8 @@ class Timing:
     @property
     def time_limit(self) -> float:
         """The hard limit of one agency's task (its process is killed past it)."""
-        return self.agency_minutes * 60 + TIME_MARGIN
+        audit = self.agency_minutes * 60
+        return audit + min(TIME_MARGIN, max(MIN_TIME_MARGIN, audit))
 
     @property
     def visibility_timeout(self) -> float:

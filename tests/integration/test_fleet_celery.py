@@ -18,94 +18,42 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from celery_workers import (
+    REDIS,
+    Worker,
+    environment,
+    finish,
+    fleet_run,
+    new_queue,
+    recorded,
+    running_in,
+    start_worker,
+    stop,
+    wait_ready,
+)
 from fleet_sites import EXTERNAL_ADDRESS, FleetSites
 
-from oit_checker.errors import StoreError
 from oit_checker.fleet.redis_limits import Limits, RedisLimiter, connect, delete_keys, set_limits
-from oit_checker.store.fleet import DONE, RUNNING, FleetStore
+from oit_checker.store.fleet import DONE, FleetStore
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS = "redis://127.0.0.1:6379/0"
 COUNT = 30
 IDS = [f"agency-{n:04d}" for n in range(1, COUNT + 1)]
 SLOW = "agency-0003"
-RECORDED = ("complete", "incomplete")
 PER_HOST = 2
 pytestmark = pytest.mark.timeout(240)
-
-
-def redis_or_fail() -> None:
-    import redis
-
-    try:
-        connect(REDIS).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis does not answer at 127.0.0.1:6379: {exc}\nStart it (Debian: `service redis-server start`);"
-                    " the Celery fleet tests need it, like PostgreSQL.", pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def queue() -> Iterator[str]:
     """This module's queue; every Redis key it makes is under ``<queue>:`` and deleted afterwards."""
-    redis_or_fail()
-    name = f"oit-test-{uuid.uuid4().hex[:12]}"
+    name = new_queue()
     yield name
     delete_keys(connect(REDIS), f"{name}:")
-
-
-def environment(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("OIT_CHECKER_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    return {**env, "XDG_DATA_HOME": str(tmp / "xdg-data"), "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
-
-
-@dataclass
-class Worker:
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def children(self) -> set[int]:
-        """The pool processes of this worker (its direct children)."""
-        found = set()
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                    found.add(int(entry.name))
-        return found
-
-
-def start_worker(queue: str, folder: Path, n: int) -> Worker:
-    log = folder / f"worker-{n}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "oit_checker", "worker", "--broker", REDIS, "--queue", queue, "--concurrency", "2",
-             "--agency-minutes", "2", "--visibility-margin", "10", "--restore-interval", "1", "--loglevel", "info"],
-            stdout=out, stderr=subprocess.STDOUT, env=environment(folder), cwd=folder, start_new_session=True)
-    return Worker(process, log)
-
-
-def stop(workers: list[Worker]) -> None:
-    """SIGTERM each worker's own process group (only what this module started), then SIGKILL."""
-    for worker in workers:
-        if worker.process.poll() is None:
-            os.killpg(worker.process.pid, signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.process.pid, signal.SIGKILL)
-            worker.process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -113,13 +61,7 @@ def workers(queue: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[li
     folder = tmp_path_factory.mktemp("workers")
     started = [start_worker(queue, folder, n) for n in (1, 2)]
     try:
-        ends = time.monotonic() + 90
-        while not all(" ready." in w.log.read_text(errors="replace") for w in started):
-            dead = [w for w in started if w.process.poll() is not None]
-            if dead or time.monotonic() > ends:
-                pytest.fail("a Celery worker did not start:\n" + dead[0].log.read_text(errors="replace")[-3000:]
-                            if dead else "the Celery workers were not ready within 90 s", pytrace=False)
-            time.sleep(0.2)
+        wait_ready(started)
         yield started
     finally:
         stop(started)
@@ -136,28 +78,6 @@ def write_fleet(sites: FleetSites, folder: Path, pg_url: str) -> Path:
         "storage": {"url": pg_url},
         "fleet": {"reports_dir": "reports", "limits": {"per_host_interval": 0, "per_host_concurrency": PER_HOST,
                                                        "agency_minutes": 2, "max_attempts": 3}}})
-
-
-def fleet_run(fleet: Path, queue: str, folder: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "oit_checker", "fleet", "run", str(fleet), "--broker", REDIS, "--queue", queue,
-         "--lang", "en", "--format", "json", "-o", str(folder / "fleet.json"), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(folder), cwd=folder)
-
-
-def finish(process: subprocess.Popen[str], workers: list[Worker], timeout: float = 150) -> tuple[int, str]:
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        logs = "\n".join(w.log.read_text(errors="replace")[-2000:] for w in workers)
-        pytest.fail(f"fleet run did not end in {timeout:g} s\n{err[-2000:]}\n{logs}", pytrace=False)
-    return process.returncode, out + err
-
-
-def recorded(store: FleetStore, fleet_run_id: str) -> Counter[str]:
-    return Counter(agency for agency, _, state in store.fleet_run_ids_of(fleet_run_id) if state in RECORDED)
 
 
 def test_two_workers_audit_every_agency_once_within_the_shared_host_limit(
@@ -193,35 +113,13 @@ def test_two_workers_audit_every_agency_once_within_the_shared_host_limit(
     assert stats["peak"][EXTERNAL_ADDRESS] <= PER_HOST
 
 
-def kill_the_slow_agency(pg_url: str, workers: list[Worker], process: subprocess.Popen[str]) -> tuple[int, Worker]:
-    """SIGKILL the pool process auditing the slow agency once its run is begun; its pid and worker."""
-    ends = time.monotonic() + 90
-    while time.monotonic() < ends and process.poll() is None:
-        time.sleep(0.1)
-        try:
-            with FleetStore(pg_url, create=False) as store:
-                runs = store.fleet_runs(limit=1)
-                if not runs:
-                    continue
-                row = store.fleet_agency(runs[0].id, SLOW)
-                begun = any(a == SLOW and s == RUNNING for a, _, s in store.fleet_run_ids_of(runs[0].id))
-        except StoreError:  # the fleet run has not created the tables yet
-            continue
-        if row.state == RUNNING and row.worker and begun:  # its audit's run row is there to be interrupted
-            pid = int(row.worker.split("@", 1)[0])
-            owner = next((w for w in workers if pid in w.children()), None)
-            if owner is not None:  # a pool process of a worker this module started: never anything else
-                os.kill(pid, signal.SIGKILL)
-                return pid, owner
-    pytest.fail("the slow agency was never seen running in a worker's pool process", pytrace=False)
-
-
 def test_a_killed_pool_process_loses_no_agency_and_records_none_twice(
         workers: list[Worker], sites: FleetSites, queue: str, pg_url: str, tmp_path: Path) -> None:
     fleet = write_fleet(sites, tmp_path, pg_url)
     process = fleet_run(fleet, queue, tmp_path)
     try:
-        victim, owner = kill_the_slow_agency(pg_url, workers, process)
+        victim, owner = running_in(pg_url, SLOW, workers, process)
+        os.kill(victim, signal.SIGKILL)
         code, output = finish(process, workers)
     finally:
         if process.poll() is None:

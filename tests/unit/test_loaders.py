@@ -137,3 +137,16 @@ def test_memo_items_have_full_rules() -> None:
         assert {"ปัญหาอุปสรรค", "ข้อเสนอแนะ"} <= names, code
     assert checklist.item("O9").social and "facebook.com" in checklist.item("O9").allowed_hosts
     assert checklist.item("O35").confidence.value == "confirmed"
+
+
+def test_a_checklist_is_parsed_once_per_text_and_again_once_edited(tmp_path: Path) -> None:
+    """A fleet's 1,000 agencies on one list share one frozen ``Checklist`` (the parent's memory); a
+    file edited in place, even to the same size within one mtime tick, is read again."""
+    assert load_checklist("ita-2569") is load_checklist("ita-2569")
+    path = tmp_path / "own.toml"
+    path.write_text(CHECKLIST, encoding="utf-8")
+    first = load_checklist(str(path))
+    assert load_checklist(str(path)) is first
+    path.write_text(CHECKLIST.replace("assessment_year = 2567", "assessment_year = 2568"), encoding="utf-8")
+    edited = load_checklist(str(path))
+    assert (first.assessment_year, edited.assessment_year) == (2567, 2568)
