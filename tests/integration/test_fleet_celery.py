@@ -36,6 +36,7 @@ from celery_workers import (
     wait_ready,
 )
 from fleet_sites import EXTERNAL_ADDRESS, FleetSites
+from processes import ChromiumSampler
 
 from oit_checker.fleet.redis_limits import Limits, RedisLimiter, connect, delete_keys, set_limits
 from oit_checker.store.fleet import DONE, FleetStore
@@ -209,3 +210,24 @@ def test_an_agency_past_the_hard_time_limit_is_recorded_failed_and_ends_the_flee
         row = store.fleet_agency("f1", "a")
         assert (row.state, row.error is not None and "TimeLimitExceeded" in row.error) == (FAILED, True)
         assert store.fleet_run("f1").state == "complete"  # no agency left: the run is ended
+
+
+def test_pool_processes_render_in_chromium_one_each_at_most(
+        workers: list[Worker], sites: FleetSites, queue: str, pg_url: str, tmp_path: Path) -> None:
+    """Agencies whose pages are opened in the browser: each pool process launches the real Chromium
+    for its agency's audit, never more than one at a time (2 workers x 2 pool processes: at most 4)."""
+    chosen = ["agency-0001", "agency-0004", "agency-0006", "agency-0008"]
+    by_id = {a.id: a for a in sites.agencies}
+    fleet = sites.write_fleet(tmp_path / "fleet.toml", agencies=[by_id[a] for a in chosen], extra={
+        "storage": {"url": pg_url},
+        "fleet": {"reports_dir": "reports", "limits": {"per_host_interval": 0, "agency_minutes": 2}},
+        "defaults": {"browser": {"mode": "always"}, "audit": {"select": ["O1", "O3", "O4"]}}})
+    with ChromiumSampler(*(w.process.pid for w in workers)) as chromiums:
+        code, output = finish(fleet_run(fleet, queue, tmp_path), workers)
+    assert code == 0, output
+    fleet_run_id = json.loads((tmp_path / "fleet.json").read_text(encoding="utf-8"))["run"]["id"]
+    for agency_id in chosen:
+        report = json.loads((tmp_path / "reports" / fleet_run_id / "agencies" / f"{agency_id}.json")
+                            .read_text(encoding="utf-8"))
+        assert report["run"]["browser"]["used"] and report["run"]["browser"]["rendered"] == 3, agency_id
+    assert 1 <= chromiums.peak <= 2 * 2
