@@ -37,7 +37,7 @@ from .models import AuditResult, Check, Document, FetchResult, Finding, ItemResu
 from .options import crawl_options, document_options, http_options, resolved_address_policy
 from .options import origins as options_origins
 from .reasons import Reason
-from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline
+from .run_deadline import INTERRUPTED, DeadlineFetcher, RunDeadline, sigint_stops_every_run
 from .urls import blocked_reason, host_of
 
 EXTRACT_GRACE = 10.0
@@ -157,6 +157,8 @@ def _catch_signals(deadline: RunDeadline) -> tuple[signal.Signals, ...]:
     """SIGINT/SIGTERM end the run like its deadline (a report is still written); a second one
     is left to Python's own handling, so a stuck run can still be killed."""
     loop = asyncio.get_running_loop()
+    if sigint_stops_every_run():  # a fleet worker auditing in several threads: its handler ends this run too
+        return ()
     caught = (signal.SIGINT, signal.SIGTERM)
 
     def on_signal() -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
+import threading
 from collections.abc import Awaitable
 from typing import Literal, TypeVar
 
@@ -22,6 +24,12 @@ T = TypeVar("T")
 
 DEADLINE = Reason.RUN_DEADLINE
 INTERRUPTED = Reason.RUN_INTERRUPTED
+
+_live: dict[RunDeadline, asyncio.AbstractEventLoop] = {}
+"""The runs of this process under way, with the loop each runs on (one per thread)."""
+_lock = threading.Lock()
+_stop_later: list[Reason] = []
+"""Set by ``stop_every_run(and_later=True)``: a run started afterwards ends at once."""
 
 
 class RunDeadline:
@@ -37,8 +45,14 @@ class RunDeadline:
     def start(self) -> None:
         """Arm the timer on the running loop."""
         self._event = asyncio.Event()
+        loop = asyncio.get_running_loop()
         if self.seconds is not None:
-            self._timer = asyncio.get_running_loop().call_later(max(self.seconds, 0.0), self.stop, DEADLINE)
+            self._timer = loop.call_later(max(self.seconds, 0.0), self.stop, DEADLINE)
+        with _lock:
+            _live[self] = loop
+            stopped = _stop_later[:1]
+        if stopped:
+            self.stop(stopped[0])
 
     def stop(self, reason: Reason = INTERRUPTED) -> None:
         """End the run now (the first reason given is kept). Call from the loop's thread."""
@@ -53,6 +67,8 @@ class RunDeadline:
         """Disarm the timer."""
         if self._timer is not None:
             self._timer.cancel()
+        with _lock:
+            _live.pop(self, None)
 
     @property
     def expired(self) -> bool:
@@ -89,6 +105,34 @@ class RunDeadline:
         return f"{(self.seconds or 0) / 60:g}"
 
 
+def stop_every_run(reason: Reason = INTERRUPTED, *, and_later: bool = False) -> None:
+    """End every run of this process, whichever thread's loop it runs on (safe from any thread and
+    from a signal handler); with ``and_later``, runs started afterwards end at once too."""
+    with _lock:
+        if and_later and not _stop_later:
+            _stop_later.append(reason)
+        live = list(_live.items())
+    for deadline, loop in live:
+        with contextlib.suppress(RuntimeError):  # its loop has just closed: that run is over
+            loop.call_soon_threadsafe(deadline.stop, reason)
+
+
+def stop_every_run_on_sigint() -> None:
+    """In a process auditing in several threads (a fleet worker with ``agencies_per_worker`` > 1):
+    SIGINT ends every run, now and later, like its deadline. Call from the main thread;
+    ``audit_async(signals=True)`` then leaves SIGINT to this handler."""
+    signal.signal(signal.SIGINT, _stop_on_sigint)
+
+
+def _stop_on_sigint(signum: int, frame: object) -> None:
+    stop_every_run(INTERRUPTED, and_later=True)
+
+
+def sigint_stops_every_run() -> bool:
+    """True while ``stop_every_run_on_sigint``'s handler holds SIGINT in this process."""
+    return signal.getsignal(signal.SIGINT) is _stop_on_sigint
+
+
 async def _settle(task: asyncio.Future[T]) -> None:
     """Wait for a cancelled task to unwind (its ``finally`` blocks close connections)."""
     with contextlib.suppress(BaseException):
@@ -116,4 +160,4 @@ class DeadlineFetcher(Fetcher):
         await self.inner.aclose()
 
 
-__all__ = ["DEADLINE", "INTERRUPTED", "DeadlineFetcher", "RunDeadline"]
+__all__ = ["DEADLINE", "INTERRUPTED", "DeadlineFetcher", "RunDeadline", "stop_every_run", "stop_every_run_on_sigint"]

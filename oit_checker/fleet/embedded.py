@@ -11,9 +11,9 @@ passed on to the workers, whose audits end through their own deadline (recorded 
 With ``per_worker`` k > 1 (``[fleet.limits] agencies_per_worker``) an audit is mostly waiting, so each
 worker runs k agencies at once: the pool runs one ``serve`` call per worker, whose k threads (the main
 one and k - 1 helpers, each with its own event loop) take agency ids from a shared work queue that the
-parent keeps at ``jobs * k`` agencies in flight. Outcomes come back as ``finished`` events. Only the
-main thread's audit can catch SIGINT (``run_audit(signals=True)``); the helpers' audits end through
-their deadline, and take no new agency once the parent stops feeding the queue.
+parent keeps at ``jobs * k`` agencies in flight. Outcomes come back as ``finished`` events. SIGINT in
+such a worker ends the audits of all its threads (``run_deadline.stop_every_run_on_sigint``), and
+any it begins afterwards; its threads take no new agency once the parent stops feeding the queue.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import run_deadline
 from ..fetch import limits
 from . import progress
 from .progress import BEGUN, FINISHED, LOST, STOPPING, AgencyOutcome, Event
@@ -96,7 +97,8 @@ def run_one(task: Task, agency_id: str) -> AgencyOutcome:
     except Exception as exc:  # noqa: BLE001 - one agency's bug must not end the fleet
         outcome = AgencyOutcome(agency_id, "failed", error=f"{type(exc).__name__}: {exc}"[:500])
     finally:
-        if threading.current_thread() is threading.main_thread():  # signal.signal: main thread only
+        main = threading.current_thread() is threading.main_thread()  # signal.signal: main thread only
+        if main and not run_deadline.sigint_stops_every_run():
             _ignore_signals()
     progress.send(Event(FINISHED, agency_id, pid=os.getpid(), outcome=outcome))
     return outcome
@@ -116,6 +118,7 @@ def worker_init_shared(limiter: limits.Limiter | None, events: Any, parent_pid: 
 def serve(task: Task, per_worker: int, quota: int) -> int:
     """Run agencies from the work queue in ``per_worker`` threads until each takes ``None`` or the
     process has taken ``quota`` (then the pool replaces it); returns how many it took."""
+    run_deadline.stop_every_run_on_sigint()  # SIGINT ends the audits of every thread, and any begun after
     lock = threading.Lock()
     taken = [0]
 
@@ -134,7 +137,7 @@ def serve(task: Task, per_worker: int, quota: int) -> int:
     for helper in helpers:
         helper.start()
     try:
-        slot()  # the main thread's audits may catch SIGINT; the helpers' cannot
+        slot()
     finally:
         for helper in helpers:  # their agencies are recorded before the process may go
             helper.join()
@@ -151,9 +154,6 @@ class _Stop:
         self.requested = False
         self.announced = False
         self.pids: dict[str, int] = {}
-        self.once_per_pid = False
-        """A worker running several agencies: signalled once (a second SIGINT ends its audit at once)."""
-        self.signalled: set[int] = set()
         self._previous: dict[int, Any] = {}
 
     @contextlib.contextmanager
@@ -174,16 +174,13 @@ class _Stop:
         self.forward()
 
     def forward(self) -> None:
-        """Each running audit ends through its deadline on SIGINT (``run_audit(signals=True)``); a
-        worker running several agencies gets one signal (a second would end its audit at once)."""
+        """Each running audit ends through its deadline on SIGINT (``run_audit(signals=True)``, or in
+        a worker running several, ``run_deadline.stop_every_run_on_sigint``)."""
         for pid in set(self.pids.values()):
             self.kill(pid)
 
-    def kill(self, pid: int) -> None:
-        """SIGINT to ``pid``, unless it had one already and runs several agencies."""
-        if self.once_per_pid and pid in self.signalled:
-            return
-        self.signalled.add(pid)
+    @staticmethod
+    def kill(pid: int) -> None:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGINT)
 
@@ -355,7 +352,6 @@ def _shared_pool(ctx: multiprocessing.context.SpawnContext, shape: _Shape, todo:
     """``_one_pool`` for ``per_worker`` > 1: ``serve`` calls take agencies from a work queue the parent
     keeps ``jobs * per_worker`` deep in flight; outcomes come from the ``finished`` events."""
     events, work = ctx.Queue(), ctx.Queue()
-    stop.once_per_pid = True
     drain = _Drain(events, stop, on_event)
     result.pools += 1
     waiting = list(todo)
@@ -377,9 +373,8 @@ def _shared_pool(ctx: multiprocessing.context.SpawnContext, shape: _Shape, todo:
                     waiting.insert(0, agency_id)
                     result.attempts[agency_id] -= 1
                 in_flight = [a for a in given if a not in drain.finished]
-                if not closing:
-                    closing = True
-                    _close(work, shape.slots)
+                closing = True
+                _close(work, shape.slots)  # again: the threads' stop marks were taken back with the agencies
             while not closing and waiting and len(in_flight) < shape.slots:
                 agency_id = waiting.pop(0)
                 work.put(agency_id)
@@ -424,7 +419,7 @@ def _shared_pool(ctx: multiprocessing.context.SpawnContext, shape: _Shape, todo:
 
 
 def _take_back(work: Any) -> list[str]:
-    """The agencies still in the work queue (no thread took them yet)."""
+    """The agencies still in the work queue (no thread took them yet); stop marks there are dropped."""
     back: list[str] = []
     while True:
         try:

@@ -97,8 +97,8 @@ def _run_agency(store_target: str | Path, fleet_run_id: str, agency_id: str) -> 
         try:
             with recorder.recording("the fleet run was stopped"):
                 store.tag_run(fleet_run_id, agency_id, claim.attempt, plan.run_id)
-                # SIGINT ends the audit early only in a worker's main thread (loop signal handlers live
-                # there); an audit in a helper thread (agencies_per_worker > 1) ends through its deadline
+                # loop signal handlers live in the main thread; a worker auditing in several threads
+                # (agencies_per_worker > 1) ends them all on SIGINT with its own handler
                 main = threading.current_thread() is threading.main_thread()
                 result = run_audit(loaded, plan=plan, observer=observer_for(agency_id), signals=main)
         except Exception as exc:  # noqa: BLE001 - recorded failed (and told) by the recorder; the agency fails

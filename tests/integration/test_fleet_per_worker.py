@@ -178,3 +178,34 @@ def test_sigterm_stops_feeding_and_the_workers_agencies_end(tmp_path: Path) -> N
     assert Counter(line.split()[0] for line in log.read_text().split("\n") if line) == {"start": len(ran),
                                                                                        "finish": len(ran)}
     assert took < 120  # a hang guard
+
+
+def test_sigint_ends_the_audits_of_every_thread_at_once(tmp_path: Path) -> None:
+    """Ctrl-C on a fleet run whose worker audits three agencies in three threads: all three end at
+    once with what they have (recorded incomplete), not only the main thread's while the helpers' run
+    on to their deadline (each audit here needs about half a minute)."""
+    with FleetSites(K, latency=2.0, slow_latency=2.0) as slow:
+        ids = [a.id for a in slow.agencies]
+        configs = {a.id: config_text(a) for a in slow.agencies}
+        log = tmp_path / "runs.log"
+        log.touch()
+        begun: set[str] = set()
+        sent_at: list[float] = []
+
+        def interrupt() -> None:
+            sent_at.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGINT)
+
+        def on_event(event: Event) -> None:
+            if event.kind == BEGUN:
+                begun.add(event.agency_id)
+                if len(begun) == K:  # the three audits are under way in one worker: Ctrl-C 3 s later
+                    threading.Timer(3.0, interrupt).start()
+
+        result = run_embedded(1, ids, partial(audit_in_thread, configs, str(log), ""),
+                              limiter=partial(ProcessLimiter, 8, 2, 0.0, context=SPAWN), on_event=on_event,
+                              per_worker=K)
+        took = time.monotonic() - sent_at[0] if sent_at else None
+    assert took is not None and result.interrupted
+    assert {result.outcomes[a].state for a in ids} == {"incomplete"}  # each ended early, with a partial result
+    assert took < 20, took  # each audit alone needs about 30 s more
