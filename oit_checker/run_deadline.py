@@ -27,7 +27,7 @@ INTERRUPTED = Reason.RUN_INTERRUPTED
 
 _live: dict[RunDeadline, asyncio.AbstractEventLoop] = {}
 """The runs of this process under way, with the loop each runs on (one per thread)."""
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: the SIGINT handler may run in a thread holding it
 _stop_later: list[Reason] = []
 """Set by ``stop_every_run(and_later=True)``: a run started afterwards ends at once."""
 
