@@ -283,6 +283,6 @@ def test_detectors_are_linear_on_long_runs(run: str) -> None:
     from oit_checker.checks.detectors import DETECTOR_FUNCTIONS
 
     for name, detect in DETECTOR_FUNCTIONS.items():
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: other work on the machine cannot fail it
         assert detect(run) is None, name
-        assert time.perf_counter() - started < 2, name
+        assert time.process_time() - started < 2, name
