@@ -133,7 +133,11 @@ def serve(task: Task, per_worker: int, quota: int) -> int:
                 return
             run_one(task, agency_id)
 
-    helpers = [threading.Thread(target=slot, name=f"fleet-agency-{n}", daemon=True) for n in range(1, per_worker)]
+    def helper_slot() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # SIGINT wakes the main thread, whose handler runs
+        slot()
+
+    helpers = [threading.Thread(target=helper_slot, name=f"fleet-agency-{n}", daemon=True) for n in range(1, per_worker)]
     for helper in helpers:
         helper.start()
     try:
