@@ -875,6 +875,9 @@ _FLEET_CLI: dict[str, dict[str, str]] = {
         "changed": "ไฟล์ชุดหน่วยงานถูกแก้ไขหลังเริ่มการตรวจชุด {run}",
         "changed_hint": "ตรวจต่อได้เฉพาะไฟล์เดิม: คืนไฟล์เดิม หรือสั่งโดยไม่ใส่ --resume เพื่อเริ่มการตรวจชุดใหม่",
         "other_fleet": "การตรวจชุด {run} เป็นของชุด \"{other}\" ไม่ใช่ \"{name}\"",
+        "other_fleet_hint": "ใส่รหัสการตรวจชุดของไฟล์นี้ (ดูด้วย `oit-checker fleet status`) หรือใส่ --resume โดยไม่ระบุรหัส",
+        "jobs": "ต้องเป็น 1 ขึ้นไป",
+        "jobs_hint": "ไม่ต้องใส่ --jobs เพื่อใช้หนึ่งกระบวนการต่อ CPU",
         "progress": "การตรวจชุด {run} ({name}, {state}): รอ {pending} · กำลังตรวจ {running} · เสร็จ {done}"
                     " · ล้มเหลว {failed} จาก {total} หน่วยงาน",
         "no_runs": "ยังไม่มีการตรวจชุดหน่วยงานใน {db}",
@@ -894,6 +897,9 @@ _FLEET_CLI: dict[str, dict[str, str]] = {
         "changed_hint": "only the same file can be resumed: restore it, or run without --resume to start a new "
                         "fleet run",
         "other_fleet": "Fleet run {run} belongs to fleet \"{other}\", not \"{name}\"",
+        "other_fleet_hint": "give a fleet run of this file (see `oit-checker fleet status`), or --resume without one",
+        "jobs": "must be 1 or more",
+        "jobs_hint": "leave --jobs out to use one worker process per CPU",
         "progress": "Fleet run {run} ({name}, {state}): pending {pending} · running {running} · done {done}"
                     " · failed {failed} of {total} agencies",
         "no_runs": "No fleet run in {db} yet",

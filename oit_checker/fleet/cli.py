@@ -108,7 +108,8 @@ def _resumed(store: FleetStore, fleet: LoadedFleet, ref: str, sha: str, lang: st
                               ui("fleet_cli_nothing_to_resume_hint", lang))
         run = found
     if run.name != name:
-        raise ConfigError(file, "fleet.name", ui("fleet_cli_other_fleet", lang, run=run.id, other=run.name, name=name))
+        raise ConfigError(file, "fleet.name", ui("fleet_cli_other_fleet", lang, run=run.id, other=run.name, name=name),
+                          ui("fleet_cli_other_fleet_hint", lang))
     if run.fleet_sha256 != sha:
         raise ConfigError(file, "", ui("fleet_cli_changed", lang, run=run.id), ui("fleet_cli_changed_hint", lang))
     return run
@@ -121,7 +122,7 @@ def cmd_fleet_run(args: argparse.Namespace, stdout: Console, stderr: Console) ->
     fail_on = args.fail_on or "fail"
     outputs = plan_fleet_outputs(args.format, args.output, lang)
     if args.jobs is not None and args.jobs < 1:
-        raise ConfigError("--jobs", "", "must be 1 or more", "leave it out to use one worker per CPU")
+        raise ConfigError("--jobs", "", ui("fleet_cli_jobs", lang), ui("fleet_cli_jobs_hint", lang))
     jobs = args.jobs or effective_jobs(fleet.limits)
     limits = fleet.limits
     per_worker = limits.agencies_per_worker

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from ..exit_codes import ExitCode
 from ..models import AuditResult, Status
 from . import NotificationRow, Store, like_prefix, now_text, pid_alive, to_json
 from .backend import POSTGRESQL, Backend
@@ -351,7 +352,7 @@ class FleetStore(Store):
                 self.end_run(run_id, RunState.FAILED, error)
             db.execute("UPDATE fleet_agencies SET state = ?, run_id = ?, finished_at = ?, worker = NULL, error = ?,"
                        " exit_code = ? WHERE fleet_run_id = ? AND agency_id = ?",
-                       (FAILED, run_id, now_text(), error[:2000], 3, fleet_run_id, agency_id))
+                       (FAILED, run_id, now_text(), error[:2000], int(ExitCode.INCOMPLETE), fleet_run_id, agency_id))
         return True
 
     def release_agency(self, fleet_run_id: str, agency_id: str, attempt: int, run_id: str | None, why: str) -> bool:
@@ -374,7 +375,7 @@ class FleetStore(Store):
                 return False
             self._interrupt_runs(db, fleet_run_id, agency_id, error)
             db.execute("UPDATE fleet_agencies SET state = ?, finished_at = ?, worker = NULL, error = ?, exit_code = ?"
-                       " WHERE fleet_run_id = ? AND agency_id = ?", (FAILED, now_text(), error[:2000], 3, fleet_run_id,
+                       " WHERE fleet_run_id = ? AND agency_id = ?", (FAILED, now_text(), error[:2000], int(ExitCode.INCOMPLETE), fleet_run_id,
                                                                      agency_id))
         return True
 

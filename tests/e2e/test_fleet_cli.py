@@ -23,6 +23,7 @@ import pytest
 from fleet_sites import FleetSites
 
 from oit_checker.fleet.task import run_agency
+from oit_checker.messages import ui
 from oit_checker.store.fleet import DONE, RUNNING, FleetStore
 
 COUNT = 8
@@ -191,6 +192,10 @@ def test_resume_refuses_a_changed_fleet_file_and_a_bad_file_exits_2(sites: Fleet
     (tmp_path / "bad.toml").write_text('[fleet]\nname = "x"\nunknown = 1\n', encoding="utf-8")
     assert cli("fleet", "run", str(tmp_path / "bad.toml"), env=env).returncode == 2
     assert cli("fleet", "run", str(tmp_path / "missing.toml"), env=env).returncode == 2
+    no_jobs = cli("fleet", "run", str(fleet), "--jobs", "0", env=env)
+    assert no_jobs.returncode == 2 and "--jobs" in no_jobs.stderr and ui("fleet_cli_jobs", "th") in no_jobs.stderr
+    with FleetStore(tmp_path / "history.sqlite3") as store:
+        assert len(store.fleet_runs()) == store_runs_before
 
 
 def test_the_task_records_one_run_per_agency_on_both_databases(sites: FleetSites, tmp_path: Path,
