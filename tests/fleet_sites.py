@@ -14,6 +14,12 @@ year, n % 9 == 0 one item without any date, else every item passes.
 
 The server counts requests and the peak of requests in flight per host (``stats()``, or JSON at
 ``/__fleet_sites__/stats`` on any host, for a server in another process).
+
+Its HTTP is a minimal keep-alive loop over ``asyncio.start_server``: the stdlib ``http.server`` would
+need a thread per connection (1,000 hosts, each kept alive by its workers), and no asynchronous
+HTTP server is among the project's dependencies. It serves only the
+fleet's own clients (httpx, Chromium): the hostile-input tests use ``raw_server.py`` and
+``hostile_server.py``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,13 @@ expire (``LEASE_SECONDS``, longer than a request may take: ``[http] url_budget``
 spacing of a host's requests is the next start time in a key per host, moved by a second script.
 Times are the Redis server's (``TIME``), so the clocks of the worker machines do not matter.
 
+Why not a library: the Redis semaphores on PyPI (redis-semaphore, redis-semaphore-async,
+redis-semaphore-eval) hold one counter each, and pottery and python-redis-lock are mutexes; a request
+here needs a global slot *and* its host's slot in one atomic step (else two processes each holding one
+wait for the other's), with leases that expire when a worker dies. ``limits`` counts requests per
+time window, not requests in flight. The two scripts are 20 lines of Lua run by redis-py's
+``register_script``.
+
 The limits themselves are in a hash (``fleet run --broker`` writes the fleet's ``[fleet.limits]``);
 a process reads it at most every ``LIMITS_TTL`` seconds.
 """
