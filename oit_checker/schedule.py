@@ -273,8 +273,7 @@ def serve_fleet(path: str | Path, *, run_now: bool = False, lang: str | None = N
     log = schedule_logger(ZoneInfo(settings.timezone))
     target = store_target(fleet)
     if settings.lock_file:
-        lock = Path(settings.lock_file).expanduser()
-        lock = lock if lock.is_absolute() else fleet.path.resolve().parent / lock
+        lock = fleet.resolve(settings.lock_file)
     elif isinstance(target, Path):
         lock = target.with_name(target.name + ".fleet.lock")
     else:

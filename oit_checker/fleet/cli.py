@@ -72,8 +72,7 @@ def store_target(fleet: LoadedFleet) -> Path | str:
     if storage.url:
         return storage.url
     if storage.path:
-        path = Path(storage.path).expanduser()
-        return path if path.is_absolute() else fleet.path.resolve().parent / path
+        return fleet.resolve(storage.path)
     return default_db_path()
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
+from .. import paths
 from ..checklist import _key_path, _read_toml, _resolve, _Strict, bundled_dir, validate_model
 from ..config import ItemUrls, LoadedConfig, NotifySettings, ScheduleSettings, StorageSettings, parse_config
 from ..errors import ConfigError
@@ -161,11 +162,14 @@ class LoadedFleet:
         """See ``FleetSettings.limits``."""
         return self.fleet.fleet.limits
 
+    def resolve(self, value: str) -> Path:
+        """A path written in the fleet file: relative to its folder."""
+        return paths.resolve(value, self.path.resolve().parent)
+
     @property
     def reports_dir(self) -> Path:
         """``[fleet] reports_dir`` resolved against the fleet file's folder."""
-        path = Path(self.settings.reports_dir).expanduser()
-        return path if path.is_absolute() else self.path.resolve().parent / path
+        return self.resolve(self.settings.reports_dir)
 
     def agency(self, agency_id: str) -> LoadedAgency:
         """The agency with this id (KeyError when there is none)."""
@@ -182,11 +186,6 @@ class LoadedFleet:
         return {"version": SNAPSHOT_VERSION, "agency_id": agency.id, "contacts": list(agency.contacts),
                 "path": agency.loaded.path, "base_dir": str(agency.base_dir),
                 "config": _jsonable(agency.data), "checklist_text": text}
-
-    @staticmethod
-    def config_from_snapshot(snapshot: dict[str, Any]) -> LoadedConfig:
-        """See ``config_from_snapshot``."""
-        return config_from_snapshot(snapshot)
 
 
 def config_from_snapshot(snapshot: dict[str, Any]) -> LoadedConfig:
@@ -299,8 +298,7 @@ def _load_agency(fleet: FleetFile, entry: FleetAgency, file: Path) -> LoadedAgen
         if given:
             raise ConfigError(name, f"{key}.{given[0]}", "given both here and by `config`",
                               f"set it in {entry.config}, or drop `config` to describe the agency here")
-        own = Path(entry.config).expanduser()
-        own = own if own.is_absolute() else file.parent / own
+        own = paths.resolve(entry.config, file.parent)
         if not own.is_file():
             raise ConfigError(name, f"{key}.config", "agency config file not found",
                               f"paths are relative to the fleet file's folder ({file.parent})")
@@ -373,8 +371,8 @@ def agency_notify(shared: NotifySettings, own: Any, contacts: tuple[str, ...], *
     server when its file has none."""
     fleet = shared.model_dump(mode="json")
     mail = fleet["email"]
-    if mail["ca_file"] and not Path(mail["ca_file"]).expanduser().is_absolute():
-        mail["ca_file"] = str((base / mail["ca_file"]).resolve())  # the fleet file's folder, not the agency's
+    if mail["ca_file"]:
+        mail["ca_file"] = str(paths.resolve(mail["ca_file"], base).resolve())  # the fleet file's folder, not the agency's
     if inline:
         fleet["email"] = {**mail, "to": list(contacts)} if contacts else {**mail, "host": ""}
         return fleet

@@ -46,8 +46,8 @@ def summary_options(fleet: LoadedFleet) -> dict[str, Any]:
     (``[fleet.notify]``, a relative ``ca_file`` made absolute) and the owner's addresses."""
     notify = fleet.settings.notify.model_dump(mode="json")
     ca_file = notify["email"]["ca_file"]
-    if ca_file and not Path(ca_file).expanduser().is_absolute():
-        notify["email"]["ca_file"] = str(fleet.path.resolve().parent / ca_file)
+    if ca_file:
+        notify["email"]["ca_file"] = str(fleet.resolve(ca_file))
     return {"notify": notify, "contacts": list(fleet.settings.contacts)}
 
 

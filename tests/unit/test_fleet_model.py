@@ -211,7 +211,7 @@ def test_snapshot_rebuilds_the_config_without_the_files(tmp_path: Path) -> None:
         rebuilt = config_from_snapshot(snapshot)
         same(rebuilt, fleet.agency(agency_id).loaded)
         assert snapshot["agency_id"] == agency_id
-    dept = fleet.config_from_snapshot(snapshots["dept"])
+    dept = config_from_snapshot(snapshots["dept"])
     assert dept.checklist.id == "my-list" and dept.config.audit.checklist == "../lists/my.toml"
     assert dept.config.assessment.submission_deadline == dt.date(2025, 3, 31)
     assert dept.config.documents.ocr == "off"
