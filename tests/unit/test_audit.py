@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
+from configs import offline_config
 
 from oit_checker.audit import run_audit
-from oit_checker.config import parse_config_text
+from oit_checker.config import LoadedConfig
 from oit_checker.fetch.interface import Fetcher
 from oit_checker.models import FetchResult, Status
 
@@ -33,18 +33,8 @@ class FakeFetcher(Fetcher):
                            headers={"content-type": "text/html; charset=utf-8"})
 
 
-def loaded(items: str):  # noqa: ANN201
-    text = f"""
-[agency]
-name = "กรมทดสอบ"
-homepage = "{HOME}"
-[audit]
-checklist = "ita-2567"
-select = ["O3", "O1"]
-[http]
-soft_404_probe = false
-{items}"""
-    return parse_config_text(text, "test.toml", Path("."))
+def loaded(items: str) -> LoadedConfig:
+    return offline_config(HOME, items)
 
 
 def test_one_good_url_of_several_makes_the_item_pass_and_says_which() -> None:
@@ -106,17 +96,7 @@ def test_run_deadline_ends_a_stalled_run_and_reports_every_item() -> None:
     home = PAGE.format('<a href="stall-page.html">อำนาจหน้าที่</a><a href="http://[">broken</a>')
     fetcher = StallFetcher({HOME: (200, home)})
     items = f'[items.O3]\nurls = ["{HOME}stall-o3.html"]\n[items.O1]\nurls = ["{HOME}stall-o1.html"]'
-    config = parse_config_text(f"""
-[agency]
-name = "กรมทดสอบ"
-homepage = "{HOME}"
-[audit]
-checklist = "ita-2567"
-select = ["O3", "O1"]
-max_minutes = 0.03
-[http]
-soft_404_probe = false
-{items}""", "test.toml", Path("."))  # max_minutes = 0.03: 1.8 s
+    config = offline_config(HOME, items, audit="max_minutes = 0.03")  # 1.8 s
     started = time.monotonic()
     result = run_audit(config, fetcher=fetcher)
     assert time.monotonic() - started < 10

@@ -7,8 +7,9 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
+from configs import offline_config
+
 from oit_checker.audit import run_audit
-from oit_checker.config import parse_config_text
 from oit_checker.fetch.interface import BodyCap, Fetcher
 from oit_checker.fetch.shared import SharedFetches
 from oit_checker.models import FetchResult, Status
@@ -71,22 +72,8 @@ def test_an_audit_requests_each_item_url_once_whether_the_crawl_reached_it_or_no
     reached, hidden = HOME + "o3.html", HOME + "hidden/o1.html"
     fetcher = CountingFetcher({HOME: PAGE.format('<a href="o3.html">อำนาจหน้าที่</a>'),
                                reached: PAGE.format(""), hidden: PAGE.format("")})
-    loaded = parse_config_text(f"""
-[agency]
-name = "กรมทดสอบ"
-homepage = "{HOME}"
-[audit]
-checklist = "ita-2567"
-select = ["O3", "O1"]
-[http]
-soft_404_probe = false
-[evidence]
-enabled = false
-[items.O3]
-urls = ["{reached}"]
-[items.O1]
-urls = ["{hidden}"]
-""", "test.toml", tmp_path)
+    loaded = offline_config(HOME, f'[evidence]\nenabled = false\n[items.O3]\nurls = ["{reached}"]\n'
+                                  f'[items.O1]\nurls = ["{hidden}"]\n', base=tmp_path)
     result = run_audit(loaded, fetcher=fetcher)
     assert fetcher.requests[HOME] == 1
     assert fetcher.requests[reached] == 1  # by the crawl, shared with the audit
